@@ -1,0 +1,253 @@
+//! Single-precision GEMM, `C = alpha·op(A)·op(B) + beta·C`, row-major, in the BLIS structure.
+//!
+//! Parallel decomposition ([`Tiling`]): the chunks of a job are the tiles of a 2-D grid over C,
+//! each computed across the full K by one thread, so no two chunks write the same element and
+//! the floating-point evaluation order of an element depends only on the shape — results are
+//! bit-identical for any number of threads.
+//!
+//! Inside a chunk, the classic five loops around the micro-kernel:
+//!
+//! ```text
+//! for jc in tile columns, step NC          B block (KC×NC) stays in L2/L3
+//!   for pc in 0..k, step ~KC               pack op(B)[pc, jc] into NR-column panels
+//!     for ic in tile rows, step MC         pack op(A)[ic, pc] into MR-row panels (L2)
+//!       for jr in panels of B              B micro-panel (KC×NR) stays in L1
+//!         for ir in panels of A            micro-kernel: MR×NR block of C in registers
+//! ```
+//!
+//! Tiles are normally at most MC×NC, so a chunk is one (MC×NC) block across K and the jc/ic loops
+//! run once; only tiny-work shapes (e.g. very tall with tiny n·k) get larger tiles, to keep them
+//! in one chunk.
+
+mod microkernel;
+mod pack;
+
+use core::cell::RefCell;
+use microkernel::{Update, MR, NR};
+
+/// Depth of a K block. The micro-kernel streams a KC×MR panel of A (4 KiB) and a KC×NR panel of
+/// B (8 KiB) per call; 256 keeps both in a 32 KiB L1 with room for C. K is split into equal
+/// blocks of at most KC (257 → 129 + 128, not 256 + 1) so no block is degenerately thin.
+const KC: usize = 256;
+/// Rows of a packed A block: MC×KC×4 bytes = 128 KiB, resident in L2 while the B panels stream.
+const MC: usize = 32 * MR;
+/// Columns of a packed B block: KC×NC×4 bytes = 256 KiB.
+const NC: usize = 32 * NR;
+
+/// Parallel slack the tiling aims for: enough chunks to balance 8–16 threads of uneven speed
+/// (dynamic scheduling), without shrinking tiles to where packing costs show.
+const TARGET_CHUNKS: usize = 32;
+/// A chunk should hold at least this many multiply-adds (~50–100 µs of work): below that, handing
+/// it to another thread costs more than it saves. Problems below this run as ONE chunk.
+const MIN_CHUNK_MACS: u64 = 1 << 18;
+
+thread_local! {
+    /// Packing buffer of this thread: one A block then one B block. Grown on first need up to
+    /// (MC + NC)·KC floats (384 KiB), then reused by every chunk this thread runs.
+    static PACK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One sgemm call, with the operands described by strides.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sgemm {
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    /// `op(A)[i, p]` is at `a + i*a_strides.0 + p*a_strides.1`.
+    pub a: *const f32,
+    pub a_strides: (usize, usize),
+    /// `op(B)[p, j]` is at `b + p*b_strides.0 + j*b_strides.1`.
+    pub b: *const f32,
+    pub b_strides: (usize, usize),
+    /// `C[i, j]` is at `c + i*ldc + j`.
+    pub c: *mut f32,
+    pub ldc: usize,
+    pub alpha: f32,
+    pub beta: f32,
+}
+
+/// The grid of chunks over C: tiles of `tm × tn` (edge tiles smaller), row-major order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tiling {
+    pub tm: usize,
+    pub tn: usize,
+    pub tiles_m: usize,
+    pub tiles_n: usize,
+}
+
+impl Tiling {
+    /// Tiles for an `m×n` C with depth `k` — a function of the shape only.
+    ///
+    /// Starts from one tile covering C and halves the longer side (keeping tiles square-ish,
+    /// which minimises packing per multiply-add) while tiles exceed MC×NC or there are fewer than
+    /// [`TARGET_CHUNKS`], but never below [`MIN_CHUNK_MACS`] of work per tile.
+    pub fn new(m: usize, n: usize, k: usize) -> Self {
+        if m == 0 || n == 0 {
+            return Self { tm: 0, tn: 0, tiles_m: 0, tiles_n: 0 };
+        }
+        let halve = |t: usize, unit: usize| t.div_ceil(2).next_multiple_of(unit).min(t);
+        let macs = |tm: usize, tn: usize| (tm as u64) * (tn as u64) * (k.max(1) as u64);
+        let (mut tm, mut tn) = (m, n);
+        loop {
+            let (over_m, over_n) = (tm > MC, tn > NC);
+            if !over_m && !over_n && m.div_ceil(tm) * n.div_ceil(tn) >= TARGET_CHUNKS {
+                break;
+            }
+            let prefer_m = if over_m != over_n { over_m } else { tm >= tn };
+            let (hm, hn) = (halve(tm, MR), halve(tn, NR));
+            let next = match (prefer_m, hm < tm, hn < tn) {
+                (true, true, _) | (false, true, false) => (hm, tn),
+                (false, _, true) | (true, false, true) => (tm, hn),
+                _ => break,
+            };
+            if macs(next.0, next.1) < MIN_CHUNK_MACS {
+                break;
+            }
+            (tm, tn) = next;
+        }
+        Self { tm, tn, tiles_m: m.div_ceil(tm), tiles_n: n.div_ceil(tn) }
+    }
+
+    pub fn n_chunks(&self) -> usize {
+        self.tiles_m * self.tiles_n
+    }
+}
+
+impl Sgemm {
+    pub fn tiling(&self) -> Tiling {
+        Tiling::new(self.m, self.n, self.k)
+    }
+
+    /// Computes tile `chunk` of [`Self::tiling`].
+    ///
+    /// `k == 0` or `alpha == 0` is BLAS's quick return `C = beta·C` (A and B are not read, C is
+    /// not read when `beta == 0`, so NaN garbage in C or in A/B does not leak into the result).
+    ///
+    /// # Safety
+    /// `op(A)` (m×k) and `op(B)` (k×n) must be readable through their strides and not written by
+    /// anyone meanwhile; C (m×n, row stride ldc) must be valid for reads and writes and overlap
+    /// neither A nor B; no other thread may touch this chunk's tile of C.
+    pub unsafe fn run_chunk(&self, chunk: usize) {
+        let t = self.tiling();
+        debug_assert!(chunk < t.n_chunks());
+        let (i0, j0) = (chunk / t.tiles_n * t.tm, chunk % t.tiles_n * t.tn);
+        let (rows, cols) = (t.tm.min(self.m - i0), t.tn.min(self.n - j0));
+        // SAFETY: the tile lies inside C and belongs to this chunk (contract).
+        let c = unsafe { self.c.add(i0 * self.ldc + j0) };
+        if self.k == 0 || self.alpha == 0.0 {
+            // SAFETY: forwarded contract, restricted to the tile.
+            unsafe { self.scale_tile(c, rows, cols) };
+            return;
+        }
+        let k_blocks = self.k.div_ceil(KC);
+        let kc = self.k.div_ceil(k_blocks);
+        PACK.with_borrow_mut(|buf| {
+            let need = (MC.min(rows).next_multiple_of(MR) + NC.min(cols).next_multiple_of(NR)) * kc;
+            if buf.len() < need {
+                buf.resize(need, 0.0);
+            }
+            for jc in (0..cols).step_by(NC) {
+                let nc = NC.min(cols - jc);
+                for pc in (0..self.k).step_by(kc) {
+                    let depth = kc.min(self.k - pc);
+                    let update = match (pc, self.beta) {
+                        (0, 0.0) => Update::Overwrite,
+                        (0, beta) => Update::Accumulate(beta),
+                        _ => Update::Accumulate(1.0),
+                    };
+                    let (pack_a, pack_b) = buf.split_at_mut(MC.min(rows).next_multiple_of(MR) * depth);
+                    // SAFETY: rows pc..pc+depth, columns j0+jc..+nc are inside op(B) (contract).
+                    unsafe {
+                        let b = self.b.add(pc * self.b_strides.0 + (j0 + jc) * self.b_strides.1);
+                        pack::pack::<NR>(b, self.b_strides.1, self.b_strides.0, nc, depth, pack_b);
+                    }
+                    for ic in (0..rows).step_by(MC) {
+                        let mc = MC.min(rows - ic);
+                        // SAFETY: rows i0+ic..+mc, columns pc..pc+depth are inside op(A).
+                        unsafe {
+                            let a = self.a.add((i0 + ic) * self.a_strides.0 + pc * self.a_strides.1);
+                            pack::pack::<MR>(a, self.a_strides.0, self.a_strides.1, mc, depth, pack_a);
+                        }
+                        let b_panels = pack_b.chunks_exact(NR * depth).take(nc.div_ceil(NR));
+                        for (jr, b_panel) in b_panels.enumerate() {
+                            let a_panels = pack_a.chunks_exact(MR * depth).take(mc.div_ceil(MR));
+                            for (ir, a_panel) in a_panels.enumerate() {
+                                let (i, j) = (ic + ir * MR, jc + jr * NR);
+                                // SAFETY: the MR×NR block at (i, j), clipped to rows×cols, is
+                                // inside this chunk's tile.
+                                unsafe {
+                                    microkernel::run(
+                                        depth,
+                                        a_panel,
+                                        b_panel,
+                                        c.add(i * self.ldc + j),
+                                        self.ldc,
+                                        MR.min(rows - i),
+                                        NR.min(cols - j),
+                                        self.alpha,
+                                        update,
+                                    )
+                                };
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// `C = beta·C` over a tile; `C = 0` without reading C when `beta == 0`.
+    ///
+    /// # Safety
+    /// `c` valid for reads and writes of `rows` rows of `cols` elements with row stride ldc.
+    unsafe fn scale_tile(&self, c: *mut f32, rows: usize, cols: usize) {
+        for r in 0..rows {
+            // SAFETY: row r of the tile (contract).
+            unsafe {
+                let row = c.add(r * self.ldc);
+                if self.beta == 0.0 {
+                    core::ptr::write_bytes(row, 0, cols);
+                } else {
+                    crate::elementwise::scale(self.beta, row, row, 0..cols);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn covers_once(m: usize, n: usize, t: Tiling) {
+        assert!(t.tm % MR == 0 || t.tm == m, "{m}x{n}: {t:?}");
+        assert!(t.tn % NR == 0 || t.tn == n, "{m}x{n}: {t:?}");
+        assert_eq!(t.tiles_m, m.div_ceil(t.tm));
+        assert_eq!(t.tiles_n, n.div_ceil(t.tn));
+    }
+
+    #[test]
+    fn tiny_problems_are_one_chunk() {
+        for (m, n, k) in [(1, 1, 1), (13, 13, 13), (64, 64, 64), (4096, 4, 4), (3, 5000, 2), (100, 100, 0)] {
+            let t = Tiling::new(m, n, k);
+            assert_eq!(t.n_chunks(), 1, "{m}x{n}x{k}: {t:?}");
+            covers_once(m, n, t);
+        }
+        assert_eq!(Tiling::new(0, 5, 5).n_chunks(), 0);
+        assert_eq!(Tiling::new(5, 0, 5).n_chunks(), 0);
+    }
+
+    #[test]
+    fn large_problems_are_split_into_cache_blocks() {
+        for (m, n, k) in [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (4000, 33, 700), (129, 4097, 65)] {
+            let t = Tiling::new(m, n, k);
+            covers_once(m, n, t);
+            assert!(t.tm <= MC && t.tn <= NC, "{m}x{n}x{k}: {t:?}");
+            assert!(t.n_chunks() > 1, "{m}x{n}x{k}: {t:?}");
+            let macs = (t.tm * t.tn * k) as u64;
+            assert!(macs >= MIN_CHUNK_MACS, "{m}x{n}x{k}: {t:?}");
+        }
+        // Enough slack for many threads once the problem is big enough.
+        assert!(Tiling::new(512, 512, 512).n_chunks() >= TARGET_CHUNKS);
+    }
+}

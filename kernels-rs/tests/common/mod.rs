@@ -1,0 +1,113 @@
+//! Test harness: drives jobs through the exported plan/chunk/finish entry points exactly as the
+//! runtime does, in any chunk order or on real threads.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use weft_kernels::abi::{Job, KernelId};
+use weft_kernels::{weft_chunk, weft_finish, weft_plan};
+
+/// xorshift64*: tiny, deterministic, good enough for test data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// Uniform in [-1, 1).
+    pub fn f32(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+
+    /// An integer in -r..=r, as f32.
+    pub fn int(&mut self, r: i32) -> f32 {
+        (self.below((2 * r + 1) as usize) as i32 - r) as f32
+    }
+
+    pub fn vec(&mut self, n: usize) -> Vec<f32> {
+        (0..n).map(|_| self.f32()).collect()
+    }
+
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// How the chunks of a job are run.
+#[derive(Clone, Copy, Debug)]
+pub enum Order {
+    InOrder,
+    Reversed,
+    Shuffled(u64),
+    /// Real threads pulling chunk indices from a shared counter, as the runtime's workers do.
+    Threads(usize),
+}
+
+pub const ORDERS: [Order; 4] = [Order::InOrder, Order::Reversed, Order::Shuffled(7), Order::Threads(4)];
+
+pub fn job(kernel: KernelId, ptr: &[usize], dim: &[u32], scalar: &[f32]) -> Job {
+    let mut job = Job { kernel: kernel as u32, ..Job::default() };
+    job.ptr[..ptr.len()].copy_from_slice(ptr);
+    job.dim[..dim.len()].copy_from_slice(dim);
+    job.scalar[..scalar.len()].copy_from_slice(scalar);
+    job
+}
+
+/// plan → allocate scratch → every chunk (in `order`) → finish. Returns `job.result`.
+pub fn run(job: &mut Job, order: Order) -> f64 {
+    // SAFETY (whole fn): the tests build jobs whose pointers cover the sizes in `dim`.
+    let n = unsafe { weft_plan(job) };
+    assert_eq!(n, job.n_chunks);
+    assert_eq!(job.scratch_bytes % 8, 0);
+    let mut scratch = vec![0u64; job.scratch_bytes as usize / 8];
+    job.scratch = scratch.as_mut_ptr() as usize;
+    let mut chunks: Vec<u32> = (0..n).collect();
+    match order {
+        Order::InOrder => {}
+        Order::Reversed => chunks.reverse(),
+        Order::Shuffled(seed) => Rng::new(seed).shuffle(&mut chunks),
+        Order::Threads(threads) => {
+            let next = AtomicU32::new(0);
+            let job: &Job = job;
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| loop {
+                        let c = next.fetch_add(1, Ordering::Relaxed);
+                        if c >= n {
+                            break;
+                        }
+                        unsafe { weft_chunk(job, c) };
+                    });
+                }
+            });
+            chunks.clear();
+        }
+    }
+    for c in chunks {
+        unsafe { weft_chunk(job, c) };
+    }
+    unsafe { weft_finish(job) };
+    job.result
+}
+
+/// Equal as values, with NaN == NaN (and -0 == +0).
+pub fn same(a: f32, b: f32) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+pub fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}

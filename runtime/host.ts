@@ -1,0 +1,114 @@
+/**
+ * The host's `Backend`: one per `createRuntime`, over a pool it may share with other
+ * runtimes on the page. It owns what is per-runtime (closed flag, queue allowance) and
+ * forwards the rest to the pool.
+ */
+import { defaultThreads, sharedMemoryAvailable } from '#platform';
+import type { KernelCall } from './kernels.js';
+import { resolveOptions, type RuntimeOptions } from './options.js';
+import { Pool } from './pool.js';
+import type { TaskRequest } from './protocol.js';
+import { registry } from './registry.js';
+import { Runtime, type Backend, type ValidTaskOptions } from './runtime.js';
+
+class HostBackend implements Backend {
+  readonly inTask = false;
+  closed = false;
+  private readonly queue: { queued: number; maxQueue: number };
+
+  constructor(
+    private readonly pool: Pool,
+    readonly composition: Runtime['composition'],
+    maxQueue: number,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    this.queue = { queued: 0, maxQueue };
+  }
+
+  get budget() {
+    return this.pool.budget;
+  }
+
+  get trace() {
+    return this.pool.traceControl;
+  }
+
+  info() {
+    return this.pool.info();
+  }
+
+  runKernel(call: KernelCall, threads: number) {
+    return this.pool.runKernel(call, threads);
+  }
+
+  submitTask(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions) {
+    return this.pool.submit(request, options, this.queue);
+  }
+
+  alloc(length: number): Float32Array {
+    return this.pool.alloc(length);
+  }
+
+  free(array: Float32Array): boolean {
+    return this.pool.free(array);
+  }
+
+  activeTasks(): number {
+    return this.pool.info().tasks;
+  }
+
+  lease(threads: number, signal?: AbortSignal) {
+    return this.pool.lease(threads, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.onClose();
+  }
+}
+
+/** Shared pools, one per page; a registry entry keeps it across copies of weft. */
+interface SharedPoolEntry {
+  pool: Promise<Pool>;
+}
+
+/**
+ * Creates a runtime. By default it joins the page's shared pool (created on first use, sized
+ * by the first runtime's `threads`); a later runtime asking for fewer threads gets a view
+ * limited to that many. `isolated: true` gives it a pool and budget of its own.
+ */
+export async function createRuntime(options?: RuntimeOptions): Promise<Runtime> {
+  const resolved = resolveOptions(options, defaultThreads());
+  const shared = sharedMemoryAvailable();
+  let pool: Pool;
+  let release: () => Promise<void>;
+  if (resolved.isolated) {
+    pool = await Pool.create(resolved.threads, shared);
+    release = () => pool.close();
+  } else {
+    const reg = registry();
+    let entry = reg.pool as SharedPoolEntry | undefined;
+    if (!entry) {
+      entry = { pool: Pool.create(resolved.threads, shared) };
+      reg.pool = entry;
+      entry.pool.catch(() => {
+        if (reg.pool === entry) reg.pool = undefined;
+      });
+    }
+    pool = await entry.pool;
+    const mine = entry;
+    release = async () => {
+      if (--pool.refs > 0) return;
+      if (reg.pool === mine) reg.pool = undefined;
+      await pool.close();
+    };
+  }
+  pool.refs++;
+  if (resolved.trace) pool.traceControl.start();
+  const backend = new HostBackend(pool, resolved.composition, resolved.maxQueue, release);
+  const runtime = new Runtime(backend, Math.min(resolved.threads, pool.budget), resolved.composition);
+  registry().hostRuntime = runtime;
+  return runtime;
+}
+

@@ -1,0 +1,350 @@
+/**
+ * Kernel calls as jobs in the shared job table. A caller opens a job (its arguments in a
+ * `Job` struct in the shared memory, its counters in a control-buffer slot); participants
+ * claim chunk indices with one atomic fetch-add each, so dispatch costs no message per chunk.
+ * Design note, with the protocols and why they cannot deadlock: docs/SCHEDULER.md.
+ */
+import { release, tryAcquire, wakeIdleWorkers } from './budget.js';
+import {
+  ERR_CRASH,
+  H,
+  J,
+  JobState,
+  MAX_JOBS,
+  MAX_MAIN_JOBS,
+  PARTICIPANT,
+  STATE_MASK,
+  W,
+  jobWord,
+  workerWord,
+} from './control.js';
+import { critical } from './critical.js';
+import { AbortError, KernelError, WorkerCrashedError } from './errors.js';
+import type { Heap } from './heap.js';
+import { SpanKind, type TraceWriter } from './trace.js';
+import type { KernelExports } from './wasm.js';
+
+/** Size and field offsets of kernels-rs's `#[repr(C)] Job` on wasm32 (checked at start-up). */
+export const JOB_BYTES = 80;
+const OFF = { KERNEL: 0, N_CHUNKS: 4, SCRATCH_BYTES: 8, SCRATCH: 12, PTR: 16, DIM: 32, SCALAR: 56, RESULT: 72 };
+
+/** One kernel call, arguments already in the shared memory. */
+export interface JobSpec {
+  kernel: number;
+  name: string;
+  ptr: readonly number[];
+  dim: readonly number[];
+  scalar: readonly number[];
+  /** Most threads that may work on it at once, the caller included. */
+  threads: number;
+}
+
+/** What a thread needs to open, run and close jobs. */
+export interface JobContext {
+  ctrl: Int32Array;
+  exports: KernelExports;
+  heap: Heap;
+  /** Address of the table of MAX_JOBS `Job` structs in the shared memory. */
+  jobs: number;
+  /** This thread's worker index; -1 on the host. */
+  worker: number;
+  trace: TraceWriter | null;
+}
+
+const get = (ctx: JobContext, slot: number, field: number) => Atomics.load(ctx.ctrl, jobWord(slot, field));
+const set = (ctx: JobContext, slot: number, field: number, value: number) =>
+  Atomics.store(ctx.ctrl, jobWord(slot, field), value);
+const participants = (state: number) => state >>> 4;
+export const jobAddress = (jobs: number, slot: number) => jobs + slot * JOB_BYTES;
+/** Each worker owns one slot: its kernel calls are synchronous, so it never has two open. */
+export const workerSlot = (worker: number) => MAX_MAIN_JOBS + worker;
+
+function progressed(ctx: JobContext, slot: number): void {
+  Atomics.add(ctx.ctrl, jobWord(slot, J.PROGRESS), 1);
+  Atomics.notify(ctx.ctrl, jobWord(slot, J.PROGRESS));
+}
+
+/** Writes the job, plans it and makes it visible to helpers. Returns the chunk count. */
+function openJob(ctx: JobContext, slot: number, spec: JobSpec, callerJoins: boolean): number {
+  const at = jobAddress(ctx.jobs, slot);
+  let dv = ctx.heap.dataView();
+  dv.setUint32(at + OFF.KERNEL, spec.kernel, true);
+  dv.setUint32(at + OFF.N_CHUNKS, 0, true);
+  dv.setUint32(at + OFF.SCRATCH_BYTES, 0, true);
+  dv.setUint32(at + OFF.SCRATCH, 0, true);
+  for (let i = 0; i < 4; i++) dv.setUint32(at + OFF.PTR + 4 * i, spec.ptr[i] ?? 0, true);
+  for (let i = 0; i < 6; i++) dv.setUint32(at + OFF.DIM + 4 * i, spec.dim[i] ?? 0, true);
+  for (let i = 0; i < 4; i++) dv.setFloat32(at + OFF.SCALAR + 4 * i, spec.scalar[i] ?? 0, true);
+  dv.setFloat64(at + OFF.RESULT, NaN, true);
+  const n = ctx.exports.weft_plan(at) >>> 0;
+  dv = ctx.heap.dataView();
+  const scratchBytes = dv.getUint32(at + OFF.SCRATCH_BYTES, true);
+  if (scratchBytes > 0) {
+    const scratch = ctx.heap.alloc(scratchBytes, 8);
+    ctx.heap.dataView().setUint32(at + OFF.SCRATCH, scratch, true);
+  }
+  const threads = Math.max(1, Math.min(spec.threads, n));
+  set(ctx, slot, J.N_CHUNKS, n);
+  set(ctx, slot, J.NEXT, 0);
+  set(ctx, slot, J.DONE, 0);
+  set(ctx, slot, J.ABORT, 0);
+  set(ctx, slot, J.ERROR, 0);
+  set(ctx, slot, J.MAX_PARTICIPANTS, threads);
+  set(ctx, slot, J.JOB_PTR, at);
+  set(ctx, slot, J.OWNER, ctx.worker + 1);
+  set(ctx, slot, J.KERNEL, spec.kernel);
+  set(ctx, slot, J.ID, Atomics.add(ctx.ctrl, H.JOB_SEQ, 1));
+  critical(ctx.ctrl, ctx.worker, () => {
+    // The caller's own place is taken in the same store that opens the job, so helpers can
+    // never fill the job before the caller joins: the caller always runs its own chunks.
+    set(ctx, slot, J.STATE, JobState.OPEN | (callerJoins ? PARTICIPANT : 0));
+    if (callerJoins) Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
+  });
+  const helpers = Math.min(threads, n) - (callerJoins ? 1 : 0);
+  if (helpers > 0) wakeIdleWorkers(ctx.ctrl, helpers);
+  return n;
+}
+
+/** Takes a participant's place if the job is open and not full. */
+function tryJoin(ctx: JobContext, slot: number): boolean {
+  return critical(ctx.ctrl, ctx.worker, () => {
+    const at = jobWord(slot, J.STATE);
+    for (;;) {
+      const state = Atomics.load(ctx.ctrl, at);
+      if ((state & STATE_MASK) !== JobState.OPEN) return false;
+      if (participants(state) >= get(ctx, slot, J.MAX_PARTICIPANTS)) return false;
+      if (Atomics.compareExchange(ctx.ctrl, at, state, state + PARTICIPANT) === state) {
+        Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
+        return true;
+      }
+    }
+  });
+}
+
+function leave(ctx: JobContext, slot: number): void {
+  critical(ctx.ctrl, ctx.worker, () => {
+    Atomics.sub(ctx.ctrl, jobWord(slot, J.STATE), PARTICIPANT);
+    Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), 0);
+  });
+  progressed(ctx, slot);
+}
+
+/** Claims and runs chunks until none are left or the job is aborted. */
+function runChunks(ctx: JobContext, slot: number): void {
+  const { ctrl, exports } = ctx;
+  const n = get(ctx, slot, J.N_CHUNKS);
+  const at = get(ctx, slot, J.JOB_PTR);
+  const kernel = get(ctx, slot, J.KERNEL);
+  const id = get(ctx, slot, J.ID);
+  const next = jobWord(slot, J.NEXT);
+  const abort = jobWord(slot, J.ABORT);
+  for (;;) {
+    if (Atomics.load(ctrl, abort) !== 0) return;
+    const chunk = Atomics.add(ctrl, next, 1);
+    if (chunk >= n) return;
+    const span = ctx.trace && Atomics.load(ctrl, H.TRACE_ON) ? ctx.trace.begin(SpanKind.CHUNK, kernel, id, chunk) : -1;
+    try {
+      exports.weft_chunk(at, chunk);
+    } catch {
+      // A trap inside a kernel: the job fails, the thread and the pool carry on.
+      set(ctx, slot, J.ERROR, 1);
+      Atomics.store(ctrl, abort, 1);
+    } finally {
+      if (span >= 0) ctx.trace!.end(span);
+    }
+    Atomics.add(ctrl, jobWord(slot, J.DONE), 1);
+    progressed(ctx, slot);
+  }
+}
+
+/** Finished: every chunk done, or aborted with nobody still inside. */
+function isSettled(ctx: JobContext, slot: number): boolean {
+  if (get(ctx, slot, J.DONE) >= get(ctx, slot, J.N_CHUNKS)) return true;
+  return get(ctx, slot, J.ABORT) !== 0 && participants(get(ctx, slot, J.STATE)) === 0;
+}
+
+const isEmpty = (ctx: JobContext, slot: number) => participants(get(ctx, slot, J.STATE)) === 0;
+
+/** Stops new helpers from joining; those inside finish the chunk they hold and leave. */
+function beginClosing(ctrl: Int32Array, slot: number): void {
+  const at = jobWord(slot, J.STATE);
+  for (;;) {
+    const state = Atomics.load(ctrl, at);
+    if (Atomics.compareExchange(ctrl, at, state, (state & ~STATE_MASK) | JobState.CLOSING) === state) return;
+  }
+}
+
+export interface JobResult {
+  /** The scalar result of a reduction (NaN for others). */
+  result: number;
+}
+
+/** Reads the outcome, frees the slot and its scratch. Throws if the job failed or was aborted. */
+function finishJob(ctx: JobContext, slot: number, spec: JobSpec, reason?: unknown): JobResult {
+  const at = jobAddress(ctx.jobs, slot);
+  const error = get(ctx, slot, J.ERROR);
+  const aborted = get(ctx, slot, J.ABORT) !== 0;
+  let result = NaN;
+  try {
+    if (!aborted) {
+      ctx.exports.weft_finish(at);
+      result = ctx.heap.dataView().getFloat64(at + OFF.RESULT, true);
+    }
+  } finally {
+    releaseSlot(ctx.ctrl, ctx.heap, ctx.jobs, slot);
+  }
+  if (error === ERR_CRASH) throw new WorkerCrashedError();
+  if (error !== 0) throw new KernelError(spec.name);
+  if (aborted) throw new AbortError(reason);
+  return { result };
+}
+
+/** Frees a closed slot's scratch and hands the slot back. Also used by the host to reclaim a dead worker's slot. */
+export function releaseSlot(ctrl: Int32Array, heap: Heap, jobs: number, slot: number): void {
+  const at = jobAddress(jobs, slot);
+  const dv = heap.dataView();
+  const scratch = dv.getUint32(at + OFF.SCRATCH, true);
+  if (scratch !== 0) heap.free(scratch, dv.getUint32(at + OFF.SCRATCH_BYTES, true), 8);
+  heap.dataView().setUint32(at + OFF.SCRATCH, 0, true);
+  Atomics.store(ctrl, jobWord(slot, J.STATE), JobState.FREE);
+  Atomics.add(ctrl, H.SLOT_FREED, 1);
+  Atomics.notify(ctrl, H.SLOT_FREED);
+}
+
+function waitSync(ctx: JobContext, slot: number, done: () => boolean): void {
+  const at = jobWord(slot, J.PROGRESS);
+  for (;;) {
+    const seen = Atomics.load(ctx.ctrl, at);
+    if (done()) return;
+    Atomics.wait(ctx.ctrl, at, seen);
+  }
+}
+
+export async function waitAsync(ctrl: Int32Array, slot: number, done: () => boolean): Promise<void> {
+  const at = jobWord(slot, J.PROGRESS);
+  for (;;) {
+    const seen = Atomics.load(ctrl, at);
+    if (done()) return;
+    const wait = Atomics.waitAsync(ctrl, at, seen);
+    if (wait.async) await wait.value;
+  }
+}
+
+/**
+ * A kernel call made on a pool worker (inside a task): the worker opens the job in its own
+ * slot, runs chunks itself alongside whichever workers join, then waits for the stragglers.
+ * Synchronous: a worker may block, and the chunks it waits for are already running.
+ */
+export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
+  const slot = workerSlot(ctx.worker);
+  openJob(ctx, slot, spec, true);
+  runChunks(ctx, slot);
+  leave(ctx, slot);
+  waitSync(ctx, slot, () => isSettled(ctx, slot));
+  beginClosing(ctx.ctrl, slot);
+  waitSync(ctx, slot, () => isEmpty(ctx, slot));
+  return finishJob(ctx, slot, spec);
+}
+
+/**
+ * A kernel call made on the host (main thread): it never runs chunks and never blocks; it
+ * opens the job, wakes idle workers, and awaits completion with `Atomics.waitAsync`.
+ */
+export async function runJobFromHost(ctx: JobContext, spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
+  signal?.throwIfAborted();
+  const slot = await claimHostSlot(ctx.ctrl);
+  openJob(ctx, slot, spec, false);
+  const onAbort = () => {
+    set(ctx, slot, J.ABORT, 1);
+    progressed(ctx, slot);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await waitAsync(ctx.ctrl, slot, () => isSettled(ctx, slot));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  beginClosing(ctx.ctrl, slot);
+  await waitAsync(ctx.ctrl, slot, () => isEmpty(ctx, slot));
+  return finishJob(ctx, slot, spec, signal?.reason);
+}
+
+async function claimHostSlot(ctrl: Int32Array): Promise<number> {
+  for (;;) {
+    const seen = Atomics.load(ctrl, H.SLOT_FREED);
+    for (let slot = 0; slot < MAX_MAIN_JOBS; slot++) {
+      if (Atomics.compareExchange(ctrl, jobWord(slot, J.STATE), JobState.FREE, JobState.FILLING) === JobState.FREE) {
+        return slot;
+      }
+    }
+    const wait = Atomics.waitAsync(ctrl, H.SLOT_FREED, seen);
+    if (wait.async) await wait.value;
+  }
+}
+
+/**
+ * An idle worker's turn: join every open job that still has unclaimed chunks and room, and
+ * run chunks. `hasToken` is true when this thread already holds a budget token (a task of
+ * its own is suspended); otherwise it takes one for the duration, or does nothing if the
+ * budget is spent. Returns true if it ran anything.
+ */
+export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
+  const { ctrl } = ctx;
+  let token = hasToken;
+  let worked = false;
+  for (let slot = 0; slot < MAX_JOBS; slot++) {
+    const state = Atomics.load(ctrl, jobWord(slot, J.STATE));
+    if ((state & STATE_MASK) !== JobState.OPEN) continue;
+    if (participants(state) >= get(ctx, slot, J.MAX_PARTICIPANTS)) continue;
+    if (get(ctx, slot, J.NEXT) >= get(ctx, slot, J.N_CHUNKS)) continue;
+    if (!token) {
+      token = critical(ctrl, ctx.worker, () => {
+        if (!tryAcquire(ctrl)) return false;
+        Atomics.store(ctrl, workerWord(ctx.worker, W.TOKEN), 1);
+        return true;
+      });
+      if (!token) break;
+    }
+    if (!tryJoin(ctx, slot)) continue;
+    runChunks(ctx, slot);
+    leave(ctx, slot);
+    worked = true;
+  }
+  if (token && !hasToken) {
+    critical(ctrl, ctx.worker, () => {
+      Atomics.store(ctrl, workerWord(ctx.worker, W.TOKEN), 0);
+      release(ctrl);
+    });
+  }
+  return worked;
+}
+
+/**
+ * Host side, after a worker died: settle what its control record says it held, so no job
+ * waits forever for it and no token stays taken. The slot it owned is reclaimed separately
+ * (`reclaimSlot`), before the replacement worker starts.
+ */
+export function settleDeadWorker(ctrl: Int32Array, worker: number): void {
+  const joined = Atomics.load(ctrl, workerWord(worker, W.JOINED));
+  if (joined !== 0) {
+    const slot = joined - 1;
+    Atomics.sub(ctrl, jobWord(slot, J.STATE), PARTICIPANT);
+    Atomics.store(ctrl, jobWord(slot, J.ERROR), ERR_CRASH);
+    Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
+    Atomics.add(ctrl, jobWord(slot, J.PROGRESS), 1);
+    Atomics.notify(ctrl, jobWord(slot, J.PROGRESS));
+    Atomics.store(ctrl, workerWord(worker, W.JOINED), 0);
+  }
+  if (Atomics.exchange(ctrl, workerWord(worker, W.TOKEN), 0) === 1) release(ctrl);
+}
+
+/** Host side: aborts and frees the job a dead worker had opened, once nobody is inside it. */
+export async function reclaimSlot(ctrl: Int32Array, heap: Heap, jobs: number, worker: number): Promise<void> {
+  const slot = workerSlot(worker);
+  const state = Atomics.load(ctrl, jobWord(slot, J.STATE)) & STATE_MASK;
+  if (state === JobState.FREE) return;
+  Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
+  beginClosing(ctrl, slot);
+  await waitAsync(ctrl, slot, () => participants(Atomics.load(ctrl, jobWord(slot, J.STATE))) === 0);
+  releaseSlot(ctrl, heap, jobs, slot);
+}

@@ -1,0 +1,432 @@
+/**
+ * The pool: the budget's workers, the shared memory they all instantiate the kernels
+ * against, the task queue, leases and the trace. One pool per page (shared by every runtime
+ * that is not `isolated`), created by the first `createRuntime`.
+ */
+import * as Comlink from 'comlink';
+import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWorker, type SpawnedWorker } from '#platform';
+import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
+import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
+import { claimForTermination } from './critical.js';
+import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError } from './errors.js';
+import { Heap } from './heap.js';
+import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
+import { executeInHeap, kernelName, type KernelCall } from './kernels.js';
+import type { HostApi, NestedAnswer, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
+import type { Lease, RuntimeInfo, TraceControl, ValidTaskOptions } from './runtime.js';
+import {
+  SpanKind,
+  TraceWriter,
+  checkBudget,
+  closeOpenSpans,
+  createTraceBuffers,
+  exportTrace,
+  now,
+  type LeaseSpan,
+  type TraceBuffers,
+} from './trace.js';
+import {
+  THREAD_STACK_BYTES,
+  compileKernels,
+  instantiateFirst,
+  type CompiledKernels,
+  type ThreadMemory,
+} from './wasm.js';
+
+/** A task from submission to settlement. */
+interface Task {
+  request: TaskRequest;
+  options: ValidTaskOptions;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  worker?: PoolSlot;
+  settled: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  onAbort?: () => void;
+  /** Counted against this client's maxQueue while waiting. */
+  client: { queued: number };
+}
+
+/** One place in the pool; its worker may be replaced, the index stays. */
+interface PoolSlot {
+  index: number;
+  api: Comlink.Remote<WorkerApi>;
+  spawned: SpawnedWorker;
+  ready: boolean;
+  /** The host-dispatched task running on it (nested inline tasks are not counted here). */
+  task: Task | null;
+  /** Fallback mode: kernel calls sent to it and not yet answered, re-sent if it dies. */
+  pendingKernels: Set<PendingKernel>;
+  thread?: ThreadMemory;
+}
+
+interface PendingKernel {
+  call: KernelCall;
+  resolve(value: Float32Array | number): void;
+  reject(error: unknown): void;
+}
+
+export class Pool {
+  readonly mode: 'shared' | 'fallback';
+  readonly budget: number;
+  readonly ctrl: Int32Array;
+  private readonly trace: TraceBuffers;
+  private readonly slots: PoolSlot[] = [];
+  private readonly queue: Task[] = [];
+  private nextTaskId = 1;
+  private readonly taskNames = new Map<number, string>();
+  private leases: LeaseSpan[] = [];
+  private pendingLeases = 0;
+  private tokenWait: Promise<unknown> | null = null;
+  private traceSince = 0;
+  /** Host-side writer for fallback mode, where the worker's own records are out of reach. */
+  private readonly hostTrace: TraceWriter | null;
+  private closing = false;
+  refs = 0;
+
+  private constructor(
+    private readonly kernels: CompiledKernels,
+    budget: number,
+    private readonly memory: WebAssembly.Memory | null,
+    /** Host-side job context (shared mode): the host's own instance, heap and job table. */
+    private readonly host: JobContext | null,
+  ) {
+    this.mode = memory ? 'shared' : 'fallback';
+    this.budget = budget;
+    this.ctrl = host ? host.ctrl : createControl(false, budget);
+    this.trace = createTraceBuffers(this.mode === 'shared');
+    this.hostTrace = host ? null : new TraceWriter(this.trace, 0);
+  }
+
+  static async create(threads: number, shared: boolean): Promise<Pool> {
+    const kernels = await compileKernels();
+    let pool: Pool;
+    if (shared) {
+      const memory = new WebAssembly.Memory({ ...kernels.memory, shared: true });
+      const exports = instantiateFirst(kernels.module, memory);
+      if (exports.weft_job_size() !== JOB_BYTES) throw new Error('weft: Job struct layout does not match the runtime');
+      const ctrl = createControl(true, threads);
+      const heap = new Heap(memory, exports, ctrl, -1);
+      const jobs = heap.alloc(MAX_JOBS * JOB_BYTES, 8);
+      pool = new Pool(kernels, threads, memory, { ctrl, exports, heap, jobs, worker: -1, trace: null });
+    } else {
+      pool = new Pool(kernels, 1, null, null);
+    }
+    await Promise.all(Array.from({ length: pool.budget }, (_, i) => pool.startWorker(i)));
+    return pool;
+  }
+
+  get simd() {
+    return this.kernels.simd;
+  }
+
+  // --- workers ---
+
+  private async startWorker(index: number): Promise<void> {
+    const spawned = spawnWorker(`weft-${index}`);
+    const api = Comlink.wrap<WorkerApi>(spawned.endpoint);
+    const slot: PoolSlot = this.slots[index] ?? { index, api, spawned, ready: false, task: null, pendingKernels: new Set() };
+    Object.assign(slot, { api, spawned, ready: false, task: null });
+    this.slots[index] = slot;
+    spawned.onCrash((error) => void this.replace(slot, spawned, new WorkerCrashedError(error)));
+    const channel = createChannel();
+    Comlink.expose(this.hostApi, portEndpoint(channel.port1 as never));
+    await api.init(Comlink.transfer(this.initFor(slot, channel.port2 as MessagePort), [channel.port2 as MessagePort]));
+    slot.ready = true;
+    for (const pending of slot.pendingKernels) this.sendKernel(slot, pending);
+    this.pump();
+  }
+
+  private initFor(slot: PoolSlot, host: MessagePort): WorkerInit {
+    const common = { index: slot.index, module: this.kernels.module, simd: this.kernels.simd, host };
+    if (!this.host || !this.memory) return { ...common, mode: 'fallback', memoryPages: this.kernels.memory };
+    if (!slot.thread) {
+      // Carved once per index and reused by replacements: the thread that used it is dead.
+      const heap = this.host.heap;
+      const exports = this.host.exports;
+      const stack = heap.alloc(THREAD_STACK_BYTES, 16);
+      const tls = heap.alloc(Math.max(1, exports.__tls_size.value as number), Math.max(1, exports.__tls_align.value as number));
+      slot.thread = { stackTop: stack + THREAD_STACK_BYTES, tls };
+    }
+    return { ...common, mode: 'shared', memory: this.memory, thread: slot.thread, ctrl: this.ctrl, trace: this.trace, jobs: this.host.jobs };
+  }
+
+  /**
+   * Terminates a worker (it crashed, or its task was aborted) and starts another at the same
+   * index. Everything the dead worker held is settled first, so nothing waits for it.
+   */
+  private async replace(slot: PoolSlot, spawned: SpawnedWorker, reason: unknown): Promise<void> {
+    if (slot.spawned !== spawned) return; // already replaced
+    slot.ready = false;
+    if (slot.task) this.settle(slot.task, false, reason);
+    if (this.host) {
+      // Never cut a worker off inside the allocator or mid-bookkeeping (see critical.ts).
+      while (!claimForTermination(this.ctrl, slot.index)) await new Promise((r) => setTimeout(r, 0));
+    }
+    await spawned.terminate();
+    const task = slot.task;
+    slot.task = null;
+    if (task) this.releaseTaskToken();
+    if (this.host) {
+      closeOpenSpans(this.trace, slot.index, now());
+      settleDeadWorker(this.ctrl, slot.index);
+      await reclaimSlot(this.ctrl, this.host.heap, this.host.jobs, slot.index);
+      Atomics.store(this.ctrl, workerWord(slot.index, W.CRITICAL), 0);
+    }
+    if (this.closing) return;
+    await this.startWorker(slot.index);
+  }
+
+  private readonly hostApi: HostApi = {
+    submitNested: (from, request) => this.submitNested(from, request),
+  };
+
+  // --- tasks ---
+
+  submit(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions, client: { queued: number; maxQueue: number }): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) return reject(new AbortError(options.signal.reason));
+      if (client.queued >= client.maxQueue) return reject(new QueueFullError(client.maxQueue));
+      const task: Task = { request: this.register(request), options, resolve, reject, settled: false, client };
+      if (options.signal) {
+        task.onAbort = () => this.abort(task, new AbortError(options.signal!.reason));
+        options.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      if (options.timeout !== undefined) {
+        const ms = options.timeout;
+        task.timer = setTimeout(() => this.abort(task, new TimeoutError(ms)), ms);
+      }
+      client.queued++;
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  private register(request: Omit<TaskRequest, 'id'>): TaskRequest {
+    const id = this.nextTaskId++;
+    this.taskNames.set(id, `${request.url.split('/').pop()}#${request.name}`);
+    return { ...request, id };
+  }
+
+  /** Starts queued tasks while a worker is free and the budget has a token for it. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.pendingLeases === 0 && !this.closing) {
+      const slot = this.slots.find((s) => s && s.ready && !s.task);
+      if (!slot) return;
+      if (!tryAcquire(this.ctrl)) {
+        this.waitForToken();
+        return;
+      }
+      const task = this.queue.shift()!;
+      task.client.queued--;
+      this.start(slot, task);
+    }
+  }
+
+  private waitForToken(): void {
+    if (this.tokenWait) return;
+    this.tokenWait = usedChanged(this.ctrl, Atomics.load(this.ctrl, H.USED)).then(() => {
+      this.tokenWait = null;
+      this.pump();
+    });
+  }
+
+  /** Runs `task` on `slot`, whose token the caller has already taken. */
+  private start(slot: PoolSlot, task: Task): void {
+    slot.task = task;
+    task.worker = slot;
+    Atomics.add(this.ctrl, H.ACTIVE_TASKS, 1);
+    const span = this.hostTrace && Atomics.load(this.ctrl, H.TRACE_ON) ? this.hostTrace.begin(SpanKind.TASK, task.request.id, task.request.id, 0) : -1;
+    const { onProgress, transfer } = task.options;
+    const request = transfer?.length ? Comlink.transfer(task.request, transfer as Transferable[]) : task.request;
+    slot.api.runTask(request, onProgress ? Comlink.proxy(onProgress) : undefined).then(
+      (value) => this.finish(slot, task, true, value, span),
+      (error) => this.finish(slot, task, false, new TaskError(this.taskNames.get(task.request.id) ?? 'task', error), span),
+    );
+  }
+
+  private finish(slot: PoolSlot, task: Task, ok: boolean, value: unknown, span: number): void {
+    if (span >= 0) this.hostTrace!.end(span);
+    if (slot.task !== task) return; // it was aborted and its worker replaced
+    slot.task = null;
+    this.releaseTaskToken();
+    this.settle(task, ok, value);
+    this.pump();
+  }
+
+  private releaseTaskToken(): void {
+    Atomics.sub(this.ctrl, H.ACTIVE_TASKS, 1);
+    release(this.ctrl);
+  }
+
+  private settle(task: Task, ok: boolean, value: unknown): void {
+    if (task.settled) return;
+    task.settled = true;
+    if (task.timer !== undefined) clearTimeout(task.timer);
+    if (task.onAbort) task.options.signal?.removeEventListener('abort', task.onAbort);
+    if (ok) task.resolve(value);
+    else task.reject(value);
+  }
+
+  /** A queued task is dropped; a running one's worker is terminated and replaced. */
+  private abort(task: Task, reason: unknown): void {
+    if (task.settled) return;
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.client.queued--;
+      this.settle(task, false, reason);
+    } else if (task.worker) {
+      void this.replace(task.worker, task.worker.spawned, reason);
+    }
+  }
+
+  private async submitNested(_from: number, request: Omit<TaskRequest, 'id'>): Promise<NestedAnswer> {
+    const slot = this.closing ? undefined : this.slots.find((s) => s && s.ready && !s.task);
+    if (slot && this.pendingLeases === 0 && tryAcquire(this.ctrl)) {
+      const value = await new Promise((resolve, reject) => {
+        const client = { queued: 0 };
+        this.start(slot, { request: this.register(request), options: {}, resolve, reject, settled: false, client });
+      });
+      return { kind: 'done', value };
+    }
+    const { id } = this.register(request);
+    Atomics.add(this.ctrl, H.ACTIVE_TASKS, 1);
+    return { kind: 'inline', id };
+  }
+
+  // --- kernels called on the host ---
+
+  runKernel(call: KernelCall, threads: number): Promise<Float32Array | number> {
+    if (this.host) {
+      const host = this.host;
+      return executeInHeap(host.heap, call, threads, (spec) => runJobFromHost(host, spec, call.signal));
+    }
+    return this.runKernelRemote(call);
+  }
+
+  /** Fallback: the call (copied) goes to the one worker; re-sent if that worker dies first. */
+  private runKernelRemote(call: KernelCall): Promise<Float32Array | number> {
+    call.signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const slot = this.slots[0];
+      const pending: PendingKernel = { call, resolve, reject };
+      // Aborting cannot reach into the worker without shared memory: the call is abandoned
+      // (rejected now) and its result, when it comes, discarded.
+      call.signal?.addEventListener('abort', () => {
+        slot.pendingKernels.delete(pending);
+        reject(new AbortError(call.signal!.reason));
+      });
+      slot.pendingKernels.add(pending);
+      if (slot.ready) this.sendKernel(slot, pending);
+    });
+  }
+
+  private sendKernel(slot: PoolSlot, pending: PendingKernel): void {
+    const { signal: _signal, out, ...wire } = pending.call;
+    const spawned = slot.spawned;
+    const span = this.hostTrace && Atomics.load(this.ctrl, H.TRACE_ON) ? this.hostTrace.begin(SpanKind.CHUNK, wire.kernel, 0, 0) : -1;
+    slot.api.runKernel(wire).then(
+      (result) => {
+        if (span >= 0) this.hostTrace!.end(span);
+        if (slot.spawned !== spawned || !slot.pendingKernels.delete(pending)) return;
+        if (out && result instanceof Float32Array) {
+          out.set(result);
+          pending.resolve(out);
+        } else pending.resolve(result);
+      },
+      (error) => {
+        if (span >= 0) this.hostTrace!.end(span);
+        if (slot.spawned !== spawned || !slot.pendingKernels.delete(pending)) return;
+        pending.reject(error);
+      },
+    );
+  }
+
+  // --- heap arrays ---
+
+  alloc(length: number): Float32Array {
+    return this.host ? this.host.heap.allocArray(length) : new Float32Array(length);
+  }
+
+  free(array: Float32Array): boolean {
+    return this.host ? this.host.heap.freeArray(array) : false;
+  }
+
+  // --- leases ---
+
+  async lease(threads: number, signal?: AbortSignal): Promise<Lease> {
+    this.pendingLeases++;
+    try {
+      await acquireWhenFree(this.ctrl, threads, signal);
+    } finally {
+      this.pendingLeases--;
+    }
+    Atomics.add(this.ctrl, H.LEASED, threads);
+    const span: LeaseSpan = { threads, start: now(), end: 0 };
+    this.leases.push(span);
+    let released = false;
+    return {
+      threads,
+      release: () => {
+        if (released) return;
+        released = true;
+        span.end = now();
+        Atomics.sub(this.ctrl, H.LEASED, threads);
+        release(this.ctrl, threads);
+        this.pump();
+      },
+    };
+  }
+
+  // --- introspection ---
+
+  info(): Omit<RuntimeInfo, 'limit' | 'composition'> {
+    return {
+      ...budgetSnapshot(this.ctrl),
+      mode: this.mode,
+      crossOriginIsolated: crossOriginIsolated(),
+      simd: this.kernels.simd,
+      memoryBytes: this.memory ? this.memory.buffer.byteLength : 0,
+      queued: this.queue.length,
+      platform: platformName,
+    };
+  }
+
+  readonly traceControl: TraceControl = {
+    start: () => {
+      this.traceSince = now();
+      this.leases = this.leases.filter((l) => l.end === 0);
+      Atomics.store(this.ctrl, H.TRACE_ON, 1);
+    },
+    stop: () => {
+      Atomics.store(this.ctrl, H.TRACE_ON, 0);
+    },
+    export: () =>
+      exportTrace(
+        this.trace,
+        this.slots.map((s) => s.index),
+        this.leases,
+        this.budget,
+        { kernel: kernelName, task: (id) => this.taskNames.get(id) ?? `task ${id}` },
+        this.traceSince,
+      ),
+    check: (trace) => checkBudget(trace ?? this.traceControl.export(), this.budget),
+  };
+
+  // --- shutdown ---
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const task of this.queue.splice(0)) this.settle(task, false, new AbortError('runtime closed'));
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.task) this.settle(slot.task, false, new AbortError('runtime closed'));
+        for (const pending of slot.pendingKernels) pending.reject(new AbortError('runtime closed'));
+        slot.ready = false;
+        await slot.spawned.terminate();
+      }),
+    );
+    Atomics.store(this.ctrl, H.EPOCH, -1);
+  }
+}
