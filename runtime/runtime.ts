@@ -4,6 +4,7 @@
  * Runtime object itself is a *view* carrying the limits in force (`rt.limit()` makes a new
  * view), so limits nest by construction and stay correct across `await`.
  */
+import { resolveModuleUrl } from '#platform';
 import type { Transferable as NodeTransferable } from 'node:worker_threads';
 import { RuntimeClosedError, WeftArgumentError } from './errors.js';
 import { buildCall, type KernelCall, type KernelOptions, type MatmulOptions } from './kernels.js';
@@ -180,11 +181,14 @@ export class Runtime {
   /**
    * Tasks: the exported functions of the ES module at `url`, run on the pool's workers. Inside
    * a task, `getRuntime()` gives the same API; its kernels run on that worker plus idle ones.
+   * Give an absolute URL (`new URL('./tasks.js', import.meta.url)`): a relative string is
+   * resolved against the page (Node: the working directory), or inside a task against the
+   * worker script.
    */
   module<T = Record<string, (...args: never[]) => unknown>>(url: string | URL, options: TaskOptions = {}): TaskModule<T> {
     if (typeof url !== 'string' && !(url instanceof URL)) throw new WeftArgumentError('url', 'a string or URL', url);
     const valid = validTaskOptions(options);
-    const href = String(url);
+    const href = resolveModuleUrl(url);
     return new Proxy({} as TaskModule<T>, {
       get: (_, name) => {
         if (name === 'with') return (more: TaskOptions) => this.module<T>(href, { ...options, ...more });

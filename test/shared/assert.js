@@ -97,6 +97,7 @@ export function sameBits(got, want, label = 'result') {
 }
 
 /**
+ * (`argument` may be an array of accepted names.)
  * Calls `fn` and expects the promise it returns to reject with a WeftError of the given code
  * (and argument, when given). A synchronous throw is a failure: the contract is a rejected promise.
  */
@@ -135,5 +136,8 @@ export function checkWeftError(e, { code, argument, WeftError }, label = 'error'
   if (WeftError && !(e instanceof WeftError)) fail(`${label}: expected a WeftError, got ${desc}`);
   if (!(e instanceof Error)) fail(`${label}: expected an Error, got ${fmt(e)}`);
   if (code !== undefined && e.code !== code) fail(`${label}: expected code ${fmt(code)}, got ${desc}`);
-  if (argument !== undefined && e.argument !== argument) fail(`${label}: expected argument ${fmt(argument)}, got ${desc}`);
+  const accepted = Array.isArray(argument) ? argument : [argument];
+  if (argument !== undefined && !accepted.includes(e.argument)) {
+    fail(`${label}: expected argument ${accepted.map(fmt).join(' or ')}, got ${desc}`);
+  }
 }

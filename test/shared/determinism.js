@@ -48,7 +48,7 @@ export function determinismSuite(env) {
         let first;
         for (const [label, pick] of variants) {
           const [r, opts] = pick();
-          const c = await r.kernels.matmul(a, b, { m, k, n }, opts);
+          const c = await r.kernels.matmul(a, b, { m, k, n, ...opts });
           if (first === undefined) first = c;
           else sameBits(c, first, `matmul ${m}×${k}×${n} with ${label} vs ${variants[0][0]}`);
         }

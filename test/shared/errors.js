@@ -7,7 +7,11 @@ import { checkExact } from './checks.js';
 
 const f = (n) => randomF32(`err/${n}`, n);
 
-/** [label, call(rt), argument] — each must reject with INVALID_ARGUMENT and that argument. */
+/**
+ * [label, call(rt), argument] — each must reject with INVALID_ARGUMENT and that argument (or one
+ * of those listed). matmul's dims travel in its options object ({ m, k, n, threads, signal, out }),
+ * so a bad dim may be named 'm' or 'options.m'.
+ */
 function badCalls() {
   const x = f(8), y = f(8), short = f(7), a = f(6), b = f(12); // a: 2×3, b: 3×4
   const plain = [1, 2, 3, 4, 5, 6, 7, 8], f64 = new Float64Array(8), i32 = new Int32Array(8);
@@ -43,21 +47,21 @@ function badCalls() {
     ['matmul: dims swapped (a 2×3 given as 3×2)', (rt) => K(rt).matmul(a, b, { m: 3, k: 2, n: 4 }), 'b'],
     ['matmul: a plain Array', (rt) => K(rt).matmul([...a], b, { m: 2, k: 3, n: 4 }), 'a'],
     ['matmul: b Float64Array', (rt) => K(rt).matmul(a, new Float64Array(12), { m: 2, k: 3, n: 4 }), 'b'],
-    ['matmul: m = 1.5', (rt) => K(rt).matmul(f(3), f(4), { m: 1.5, k: 2, n: 2 }), 'm'],
-    ['matmul: m = "2"', (rt) => K(rt).matmul(a, b, { m: '2', k: 3, n: 4 }), 'm'],
-    ['matmul: k = -1', (rt) => K(rt).matmul(f(0), f(0), { m: 2, k: -1, n: 4 }), 'k'],
-    ['matmul: k = NaN', (rt) => K(rt).matmul(f(0), f(0), { m: 2, k: NaN, n: 4 }), 'k'],
-    ['matmul: n = -4', (rt) => K(rt).matmul(f(0), f(0), { m: 0, k: 3, n: -4 }), 'n'],
-    ['matmul: n = Infinity', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: Infinity }), 'n'],
-    ['matmul: n missing', (rt) => K(rt).matmul(a, b, { m: 2, k: 3 }), 'n'],
+    ['matmul: m = 1.5', (rt) => K(rt).matmul(f(3), f(4), { m: 1.5, k: 2, n: 2 }), ['m', 'options.m']],
+    ['matmul: m = "2"', (rt) => K(rt).matmul(a, b, { m: '2', k: 3, n: 4 }), ['m', 'options.m']],
+    ['matmul: k = -1', (rt) => K(rt).matmul(f(0), f(0), { m: 2, k: -1, n: 4 }), ['k', 'options.k']],
+    ['matmul: k = NaN', (rt) => K(rt).matmul(f(0), f(0), { m: 2, k: NaN, n: 4 }), ['k', 'options.k']],
+    ['matmul: n = -4', (rt) => K(rt).matmul(f(0), f(0), { m: 0, k: 3, n: -4 }), ['n', 'options.n']],
+    ['matmul: n = Infinity', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: Infinity }), ['n', 'options.n']],
+    ['matmul: n missing', (rt) => K(rt).matmul(a, b, { m: 2, k: 3 }), ['n', 'options.n']],
     ['options.threads = 0', (rt) => K(rt).add(x, y, { threads: 0 }), 'options.threads'],
     ['options.threads = -1', (rt) => K(rt).sum(x, { threads: -1 }), 'options.threads'],
     ['options.threads = 1.5', (rt) => K(rt).dot(x, y, { threads: 1.5 }), 'options.threads'],
     ['options.threads = "2"', (rt) => K(rt).scale(2, x, { threads: '2' }), 'options.threads'],
-    ['options.threads = NaN', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: 4 }, { threads: NaN }), 'options.threads'],
+    ['options.threads = NaN', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: 4, threads: NaN }), 'options.threads'],
     ['options.out of the wrong length', (rt) => K(rt).add(x, y, { out: rt.alloc(Float32Array, 7) }), 'options.out'],
     ['options.out a Float64Array', (rt) => K(rt).mul(x, y, { out: new Float64Array(8) }), 'options.out'],
-    ['matmul options.out of the wrong length', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: 4 }, { out: rt.alloc(Float32Array, 9) }), 'options.out'],
+    ['matmul options.out of the wrong length', (rt) => K(rt).matmul(a, b, { m: 2, k: 3, n: 4, out: rt.alloc(Float32Array, 9) }), 'options.out'],
   ];
 }
 
@@ -96,7 +100,7 @@ export function errorsSuite(env) {
       const x = f(1000), y = f(1000);
       await rejects(() => rt().kernels.add(x, y, { signal: ac.signal }), { code: 'ABORTED', WeftError }, 'add with an aborted signal');
       await rejects(() => rt().kernels.sum(x, { signal: ac.signal }), { code: 'ABORTED', WeftError }, 'sum with an aborted signal');
-      await rejects(() => rt().kernels.matmul(f(6), f(12), { m: 2, k: 3, n: 4 }, { signal: ac.signal }), { code: 'ABORTED', WeftError }, 'matmul with an aborted signal');
+      await rejects(() => rt().kernels.matmul(f(6), f(12), { m: 2, k: 3, n: 4, signal: ac.signal }), { code: 'ABORTED', WeftError }, 'matmul with an aborted signal');
       await goodCall('aborted calls');
     });
 
@@ -104,7 +108,7 @@ export function errorsSuite(env) {
       const n = 384;
       const a = f(n * n), b = f(n * n);
       const ac = new AbortController();
-      const p = rt().kernels.matmul(a, b, { m: n, k: n, n }, { signal: ac.signal });
+      const p = rt().kernels.matmul(a, b, { m: n, k: n, n, signal: ac.signal });
       setTimeout(() => ac.abort(), 1);
       try {
         const c = await p;

@@ -101,8 +101,8 @@ export function heapSuite(env) {
       const a = randomF32('heap/mm/a', m * k), b = randomF32('heap/mm/b', k * n);
       const ha = heapOf(a), hb = heapOf(b), out = rt().alloc(Float32Array, m * n);
       checkMatmul(await rt().kernels.matmul(ha, hb, { m, k, n }), a, b, m, k, n, 'matmul(heap a, heap b)');
-      const got = await rt().kernels.matmul(ha, b, { m, k, n }, { out });
-      ok(got === out, 'matmul(…, { out }): expected out back');
+      const got = await rt().kernels.matmul(ha, b, { m, k, n, out });
+      ok(got === out, 'matmul(…, { m, k, n, out }): expected out back');
       checkMatmul(out, a, b, m, k, n, 'matmul into heap out');
       [ha, hb, out].forEach((h) => rt().free(h));
     });

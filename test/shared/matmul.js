@@ -14,7 +14,8 @@ export function matmulSuite(env) {
   const { describe, it } = env;
   describe('matmul', () => {
     const rt = useRuntime(env);
-    const mm = (a, b, m, k, n, opts) => rt().kernels.matmul(a, b, { m, k, n }, opts);
+    // matmul's options object carries the dims: { m, k, n, threads?, signal?, out? }
+    const mm = (a, b, m, k, n, opts) => rt().kernels.matmul(a, b, { m, k, n, ...opts });
 
     for (const [m, k, n] of MATMUL_SHAPES) {
       it(`random ${m}×${k}×${n}`, async () => {

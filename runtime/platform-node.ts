@@ -1,4 +1,4 @@
-/** The Node side of the platform seam (see ./browser.ts): worker_threads and the file system. */
+/** The Node side of the platform seam (see ./platform-browser.ts): worker_threads and the file system. */
 import type { Endpoint } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { readFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ export interface SpawnedWorker {
 }
 
 export function spawnWorker(name: string): SpawnedWorker {
-  const worker = new Worker(new URL('../worker.js', import.meta.url), { name });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { name });
   let terminating = false;
   return {
     endpoint: nodeEndpoint(worker),

@@ -1,5 +1,5 @@
 /**
- * The browser side of the one platform seam (the Node side is ./node.ts, chosen through the
+ * The browser side of the one platform seam (the Node side is ./platform-node.ts, chosen through the
  * package's `imports` map: `#platform`). Everything engine-specific is here.
  */
 import type { Endpoint } from 'comlink';
@@ -28,7 +28,7 @@ export interface SpawnedWorker {
 
 export function spawnWorker(name: string): SpawnedWorker {
   // Written out literally so bundlers (Vite, webpack 5, esbuild) see and emit the worker.
-  const worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module', name });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
   return {
     endpoint: worker,
     onCrash(callback) {
