@@ -89,18 +89,4 @@ export class Heap {
     this.free(array.byteOffset, bytes);
     return true;
   }
-
-  /** Copies a plain array into a fresh heap block; returns its address. */
-  copyIn(array: Float32Array): number {
-    const bytes = Math.max(4, array.byteLength);
-    const ptr = this.alloc(bytes);
-    this.u8().set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), ptr);
-    return ptr;
-  }
-
-  copyOut(ptr: number, length: number): Float32Array {
-    const out = new Float32Array(length);
-    out.set(new Float32Array(this.u8().buffer, ptr, length));
-    return out;
-  }
 }

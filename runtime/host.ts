@@ -4,7 +4,7 @@
  * forwards the rest to the pool.
  */
 import { defaultThreads, sharedMemoryAvailable } from '#platform';
-import type { KernelCall } from './kernels.js';
+import type { KernelCall } from './kernels/index.js';
 import { resolveOptions, type RuntimeOptions } from './options.js';
 import { Pool } from './pool.js';
 import type { TaskRequest } from './protocol.js';

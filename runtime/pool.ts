@@ -11,7 +11,7 @@ import { claimForTermination } from './critical.js';
 import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
-import { executeInHeap, kernelName, type KernelCall } from './kernels.js';
+import { executeInHeap, kernelName, toWire, type KernelArray, type KernelCall } from './kernels/index.js';
 import type { HostApi, NestedAnswer, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import type { Lease, RuntimeInfo, TraceControl, ValidTaskOptions } from './runtime.js';
 import {
@@ -62,7 +62,7 @@ interface PoolSlot {
 
 interface PendingKernel {
   call: KernelCall;
-  resolve(value: Float32Array | number): void;
+  resolve(value: KernelArray | number): void;
   reject(error: unknown): void;
 }
 
@@ -297,7 +297,7 @@ export class Pool {
 
   // --- kernels called on the host ---
 
-  runKernel(call: KernelCall, threads: number): Promise<Float32Array | number> {
+  runKernel(call: KernelCall, threads: number): Promise<KernelArray | number> {
     if (this.host) {
       const host = this.host;
       return executeInHeap(host.heap, call, threads, (spec) => runJobFromHost(host, spec, call.signal));
@@ -306,7 +306,7 @@ export class Pool {
   }
 
   /** Fallback: the call (copied) goes to the one worker; re-sent if that worker dies first. */
-  private runKernelRemote(call: KernelCall): Promise<Float32Array | number> {
+  private runKernelRemote(call: KernelCall): Promise<KernelArray | number> {
     call.signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const slot = this.slots[0];
@@ -323,15 +323,16 @@ export class Pool {
   }
 
   private sendKernel(slot: PoolSlot, pending: PendingKernel): void {
-    const { signal: _signal, out, ...wire } = pending.call;
+    const wire = toWire(pending.call);
+    const { out } = pending.call;
     const spawned = slot.spawned;
     const span = this.hostTrace && Atomics.load(this.ctrl, H.TRACE_ON) ? this.hostTrace.begin(SpanKind.CHUNK, wire.kernel, 0, 0) : -1;
     slot.api.runKernel(wire).then(
       (result) => {
         if (span >= 0) this.hostTrace!.end(span);
         if (slot.spawned !== spawned || !slot.pendingKernels.delete(pending)) return;
-        if (out && result instanceof Float32Array) {
-          out.set(result);
+        if (out && typeof result !== 'number') {
+          out.set(result as never);
           pending.resolve(out);
         } else pending.resolve(result);
       },

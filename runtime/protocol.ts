@@ -6,7 +6,7 @@
 import type { Composition } from './options.js';
 import type { TraceBuffers } from './trace.js';
 import type { SimdLevel, ThreadMemory } from './wasm.js';
-import type { WireKernelCall } from './kernels.js';
+import type { KernelArray, WireKernelCall } from './kernels/index.js';
 
 /** Everything a worker needs to join the pool. */
 export type WorkerInit = SharedWorkerInit | FallbackWorkerInit;
@@ -59,7 +59,7 @@ export interface WorkerApi {
   /** `progress` travels as its own argument: comlink proxies only top-level arguments. */
   runTask(request: TaskRequest, progress?: ProgressSink): Promise<unknown>;
   /** Fallback mode only: the host's kernel calls, arrays copied in and out. */
-  runKernel(call: WireKernelCall): Promise<Float32Array | number>;
+  runKernel(call: WireKernelCall): Promise<KernelArray | number>;
 }
 
 /** Exposed by the host to its workers. */

@@ -7,7 +7,7 @@
 import { resolveModuleUrl } from '#platform';
 import type { Transferable as NodeTransferable } from 'node:worker_threads';
 import { RuntimeClosedError, WeftArgumentError } from './errors.js';
-import { buildCall, type KernelCall, type KernelOptions, type MatmulOptions } from './kernels.js';
+import { kernelBuilders, type KernelApi, type KernelArray, type KernelCall } from './kernels/index.js';
 import { composition as validComposition, duration, object, signal, threads as validThreads, type Composition } from './options.js';
 import type { TaskRequest } from './protocol.js';
 import type { BudgetReport, ChromeTrace } from './trace.js';
@@ -63,7 +63,7 @@ export interface Backend {
   readonly inTask: boolean;
   closed: boolean;
   info(): Omit<RuntimeInfo, 'limit' | 'composition'>;
-  runKernel(call: KernelCall, threads: number): Promise<Float32Array | number>;
+  runKernel(call: KernelCall, threads: number): Promise<KernelArray | number>;
   submitTask(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions): Promise<unknown>;
   alloc(length: number): Float32Array;
   free(array: Float32Array): boolean;
@@ -100,17 +100,7 @@ export interface LimitOptions {
 
 export class Runtime {
   /** The kernels, each returning a promise; the last argument is always an options object. */
-  readonly kernels: {
-    matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): Promise<Float32Array>;
-    add(x: Float32Array, y: Float32Array, options?: KernelOptions): Promise<Float32Array>;
-    mul(x: Float32Array, y: Float32Array, options?: KernelOptions): Promise<Float32Array>;
-    axpy(alpha: number, x: Float32Array, y: Float32Array, options?: KernelOptions): Promise<Float32Array>;
-    scale(alpha: number, x: Float32Array, options?: KernelOptions): Promise<Float32Array>;
-    sum(x: Float32Array, options?: KernelOptions): Promise<number>;
-    dot(x: Float32Array, y: Float32Array, options?: KernelOptions): Promise<number>;
-    min(x: Float32Array, options?: KernelOptions): Promise<number>;
-    max(x: Float32Array, options?: KernelOptions): Promise<number>;
-  };
+  readonly kernels: KernelApi;
 
   /** @internal use `createRuntime` or `getRuntime`. */
   constructor(
@@ -121,24 +111,15 @@ export class Runtime {
     /** Inside a task: where `progress()` sends values (the caller's onProgress). */
     private readonly progressSink?: (value: unknown) => void,
   ) {
-    const kernel =
-      <A extends unknown[]>(build: (...args: A) => KernelCall) =>
-      async (...args: A): Promise<never> => {
+    const run = (build: (...args: never[]) => KernelCall) =>
+      async (...args: never[]) => {
         this.assertOpen();
         const call = build(...args);
-        return (await this.backend.runKernel(call, this.threadsFor(call))) as never;
+        return this.backend.runKernel(call, this.threadsFor(call));
       };
-    this.kernels = {
-      matmul: kernel(buildCall.matmul),
-      add: kernel(buildCall.add),
-      mul: kernel(buildCall.mul),
-      axpy: kernel(buildCall.axpy),
-      scale: kernel(buildCall.scale),
-      sum: kernel(buildCall.sum),
-      dot: kernel(buildCall.dot),
-      min: kernel(buildCall.min),
-      max: kernel(buildCall.max),
-    };
+    this.kernels = Object.fromEntries(
+      Object.entries(kernelBuilders).map(([name, build]) => [name, run(build as (...args: never[]) => KernelCall)]),
+    ) as unknown as KernelApi;
   }
 
   /** Threads a kernel call may use: the smallest of every limit in force, and the static share. */

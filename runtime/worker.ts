@@ -10,7 +10,7 @@ import { H, createControl, MAX_JOBS } from './control.js';
 import { WeftArgumentError } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, helpOpenJobs, runJobOnWorker, type JobContext } from './jobs.js';
-import { executeInHeap, type KernelCall, type WireKernelCall } from './kernels.js';
+import { executeInHeap, fromWire, type KernelArray, type KernelCall, type WireKernelCall } from './kernels/index.js';
 import type { HostApi, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import { Runtime, type Backend, type ValidTaskOptions } from './runtime.js';
 import type { SimdLevel } from './wasm.js';
@@ -119,7 +119,7 @@ class PoolWorker implements Backend {
 
   // --- Backend: the runtime API as seen from inside a task ---
 
-  runKernel(call: KernelCall, threads: number): Promise<Float32Array | number> {
+  runKernel(call: KernelCall, threads: number): Promise<KernelArray | number> {
     call.signal?.throwIfAborted();
     return executeInHeap(this.ctx.heap, call, threads, (spec) => runJobOnWorker(this.ctx, spec));
   }
@@ -172,8 +172,8 @@ const api: WorkerApi = {
   init: (init) => worker.init(init),
   runTask: (request, progress) => worker.runTask(request, progress),
   async runKernel(call: WireKernelCall) {
-    const result = await worker.runKernel(call, 1);
-    return result instanceof Float32Array ? Comlink.transfer(result, [result.buffer]) : result;
+    const result = await worker.runKernel(fromWire(call), 1);
+    return typeof result === 'number' ? result : Comlink.transfer(result, [result.buffer]);
   },
 };
 installWorkerRuntime(() => worker.runtime());
