@@ -5,6 +5,7 @@
  * that never oversteps; release wakes everyone who might be waiting for a token.
  */
 import { H } from './control.js';
+import { AbortError, throwIfAborted } from './errors.js';
 
 /** Takes `n` tokens if all `n` are free right now; never blocks. */
 export function tryAcquire(ctrl: Int32Array, n = 1): boolean {
@@ -59,7 +60,7 @@ export function wakeIdleWorkers(ctrl: Int32Array, count = Infinity): void {
  */
 export async function acquireWhenFree(ctrl: Int32Array, n: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     const seen = Atomics.load(ctrl, H.USED);
     if (tryAcquire(ctrl, n)) return;
     await raceAbort(usedChanged(ctrl, seen), signal);
@@ -69,7 +70,7 @@ export async function acquireWhenFree(ctrl: Int32Array, n: number, signal?: Abor
 function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | void> {
   if (!signal) return p;
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(new AbortError(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

@@ -54,6 +54,11 @@ export class AbortError extends WeftError {
   }
 }
 
+/** Throws weft's AbortError (not the signal's own reason) if `signal` is already aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(signal.reason);
+}
+
 export class TimeoutError extends WeftError {
   override name = 'TimeoutError';
   constructor(ms: number) {

@@ -19,7 +19,7 @@ import {
   workerWord,
 } from './control.js';
 import { critical } from './critical.js';
-import { AbortError, KernelError, WorkerCrashedError } from './errors.js';
+import { AbortError, KernelError, WorkerCrashedError, throwIfAborted } from './errors.js';
 import type { Heap } from './heap.js';
 import { SpanKind, type TraceWriter } from './trace.js';
 import type { KernelExports } from './wasm.js';
@@ -251,7 +251,7 @@ export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
  * opens the job, wakes idle workers, and awaits completion with `Atomics.waitAsync`.
  */
 export async function runJobFromHost(ctx: JobContext, spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
-  signal?.throwIfAborted();
+  throwIfAborted(signal);
   const slot = await claimHostSlot(ctx.ctrl);
   openJob(ctx, slot, spec, false);
   const onAbort = () => {

@@ -8,7 +8,7 @@ import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWo
 import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
 import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
 import { claimForTermination } from './critical.js';
-import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError } from './errors.js';
+import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
 import { executeInHeap, kernelName, toWire, type KernelArray, type KernelCall } from './kernels/index.js';
@@ -307,7 +307,7 @@ export class Pool {
 
   /** Fallback: the call (copied) goes to the one worker; re-sent if that worker dies first. */
   private runKernelRemote(call: KernelCall): Promise<KernelArray | number> {
-    call.signal?.throwIfAborted();
+    throwIfAborted(call.signal);
     return new Promise((resolve, reject) => {
       const slot = this.slots[0];
       const pending: PendingKernel = { call, resolve, reject };

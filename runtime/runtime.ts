@@ -20,7 +20,7 @@ export interface RuntimeInfo {
   mode: 'shared' | 'fallback';
   crossOriginIsolated: boolean;
   simd: SimdLevel;
-  /** Current size of the shared heap in bytes (in fallback: of the worker's heap, as last seen). */
+  /** Current size of the shared heap in bytes (0 in fallback mode: the heap lives in the worker). */
   memoryBytes: number;
   composition: Composition;
   /** The thread cap of this view (`rt.limit()`); equals `threads` on an unlimited view. */

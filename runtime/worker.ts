@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { crossOriginIsolated, parentEndpoint, platformName, portEndpoint } from '#platform';
 import { budgetSnapshot } from './budget.js';
 import { H, createControl, MAX_JOBS } from './control.js';
-import { WeftArgumentError } from './errors.js';
+import { WeftArgumentError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, helpOpenJobs, runJobOnWorker, type JobContext } from './jobs.js';
 import { executeInHeap, fromWire, type KernelArray, type KernelCall, type WireKernelCall } from './kernels/index.js';
@@ -120,12 +120,12 @@ class PoolWorker implements Backend {
   // --- Backend: the runtime API as seen from inside a task ---
 
   runKernel(call: KernelCall, threads: number): Promise<KernelArray | number> {
-    call.signal?.throwIfAborted();
+    throwIfAborted(call.signal);
     return executeInHeap(this.ctx.heap, call, threads, (spec) => runJobOnWorker(this.ctx, spec));
   }
 
   async submitTask(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions): Promise<unknown> {
-    options.signal?.throwIfAborted();
+    throwIfAborted(options.signal);
     const answer = await this.host.submitNested(this.index, request);
     if (answer.kind === 'done') return answer.value;
     // Caller-runs: no other worker was free, so this thread runs the nested task itself.

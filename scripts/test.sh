@@ -61,7 +61,7 @@ record cargo "$rc" "$p" "$f"
 # --- Node: node:test on worker_threads ---------------------------------------------------------
 echo "== node --test test/node"
 rc=0
-timeout 1200 node --test --test-timeout=600000 \
+timeout 900 node --test --test-timeout=600000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$OUT/node.tap" \
   test/node/*.test.js 2>&1 | tee "$OUT/node.log" || rc=$?
@@ -77,7 +77,7 @@ browser() { # stage isolated
   rm -f "$json"
   local rc=0
   WEFT_ISOLATED=$isolated WEFT_RESULTS_FILE="$json" NO_COLOR=1 \
-    timeout 1200 node_modules/.bin/wtr --config test/web-test-runner.config.mjs 2>&1 | tee "$OUT/$stage.log" || rc=$?
+    timeout 900 node_modules/.bin/wtr --config test/web-test-runner.config.mjs 2>&1 | tee "$OUT/$stage.log" || rc=$?
   local p=0 f=0
   if [ -f "$json" ]; then
     p=$(node -p "require(process.argv[1]).passed" "$json")

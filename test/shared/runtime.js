@@ -23,16 +23,21 @@ export function runtimeSuite(env) {
       });
     }
 
+    // The budget: the default is the machine's parallelism in mode 'shared'; mode 'fallback'
+    // runs one worker, so its budget is 1.
+    const budgetFor = (requested) => (env.expectedMode === 'fallback' ? 1 : requested);
+
     it('info() reports a sane state', async () => {
       const info = rt().info();
-      equal(info.threads, env.defaultThreads, 'info().threads (default budget)');
+      equal(info.threads, budgetFor(env.defaultThreads), `info().threads (default budget, mode '${env.expectedMode}')`);
       ok(['shared', 'fallback'].includes(info.mode), `info().mode: ${fmt(info.mode)}`);
       equal(typeof info.crossOriginIsolated, 'boolean', 'typeof info().crossOriginIsolated');
       ok(['relaxed', 'simd128'].includes(info.simd), `info().simd: ${fmt(info.simd)}`);
       const relaxed = WebAssembly.validate(RELAXED_SIMD_PROBE);
       equal(info.simd, relaxed ? 'relaxed' : 'simd128', `info().simd (relaxed SIMD ${relaxed ? '' : 'not '}supported here)`);
-      ok(Number.isInteger(info.memoryBytes) && info.memoryBytes > 0 && info.memoryBytes % 65536 === 0,
-        `info().memoryBytes: expected a positive multiple of 64 KiB, got ${fmt(info.memoryBytes)}`);
+      ok(Number.isInteger(info.memoryBytes) && info.memoryBytes >= 0 && info.memoryBytes % 65536 === 0,
+        `info().memoryBytes: expected a non-negative multiple of 64 KiB, got ${fmt(info.memoryBytes)}`);
+      if (info.mode === 'shared') ok(info.memoryBytes > 0, `info().memoryBytes in mode 'shared': expected > 0, got ${fmt(info.memoryBytes)}`);
       ok(['dynamic', 'static'].includes(info.composition), `info().composition: ${fmt(info.composition)}`);
       for (const key of ['busy', 'idle', 'queued', 'leased']) {
         ok(Number.isInteger(info[key]) && info[key] >= 0, `info().${key}: expected a non-negative integer, got ${fmt(info[key])}`);
@@ -47,21 +52,44 @@ export function runtimeSuite(env) {
       equal(info.leased, 0, 'info().leased after settling');
     });
 
-    it('createRuntime({ threads }) sets the budget', async () => {
+    const exercise = async (r, label) => {
+      const x = randomF32(`budget/${label}`, 100003), y = randomF32(`budget/y/${label}`, 100003);
+      checkExact(await r.kernels.add(x, y), refAdd(x, y), `add with ${label}`);
+      checkReduction(await r.kernels.sum(x), refSum(x), `sum with ${label}`);
+      const a = randomF32(`budget/a/${label}`, 70 * 90), b = randomF32(`budget/b/${label}`, 90 * 50);
+      checkMatmul(await r.kernels.matmul(a, b, { m: 70, k: 90, n: 50 }), a, b, 70, 90, 50, `matmul with ${label}`);
+    };
+
+    it('createRuntime({ threads, isolated: true }) gets a pool of its own with that budget', async () => {
       for (const threads of [1, 2, 3]) {
-        const r = await env.createRuntime({ threads });
+        const label = `createRuntime({ threads: ${threads}, isolated: true })`;
+        const r = await env.createRuntime({ threads, isolated: true });
         try {
-          equal(r.info().threads, threads, `createRuntime({ threads: ${threads} }).info().threads`);
-          equal(r.info().mode, env.expectedMode, `createRuntime({ threads: ${threads} }).info().mode`);
-          const x = randomF32(`budget/${threads}`, 100003), y = randomF32(`budget/y/${threads}`, 100003);
-          checkExact(await r.kernels.add(x, y), refAdd(x, y), `add with a ${threads}-thread runtime`);
-          checkReduction(await r.kernels.sum(x), refSum(x), `sum with a ${threads}-thread runtime`);
-          const a = randomF32(`budget/a/${threads}`, 70 * 90), b = randomF32(`budget/b/${threads}`, 90 * 50);
-          checkMatmul(await r.kernels.matmul(a, b, { m: 70, k: 90, n: 50 }), a, b, 70, 90, 50, `matmul with a ${threads}-thread runtime`);
+          equal(r.info().threads, budgetFor(threads), `${label}.info().threads`);
+          equal(r.info().mode, env.expectedMode, `${label}.info().mode`);
+          await exercise(r, label);
         } finally {
           await r.close();
         }
       }
+    });
+
+    it('createRuntime({ threads }) next to a running runtime: a view capped at that many threads', async () => {
+      const budget = rt().info().threads;
+      for (const threads of [1, 2, 3]) {
+        const label = `createRuntime({ threads: ${threads} })`;
+        const r = await env.createRuntime({ threads });
+        try {
+          const info = r.info();
+          const cap = Math.min(info.threads, info.limit ?? Infinity);
+          equal(cap, Math.min(budgetFor(threads), budget), `${label}: min(info().threads, info().limit)`);
+          equal(info.mode, env.expectedMode, `${label}.info().mode`);
+          await exercise(r, label);
+        } finally {
+          await r.close();
+        }
+      }
+      await exercise(rt(), 'the first runtime after the views closed');
     });
 
     it('per-call { threads } within the budget', async () => {
