@@ -5,6 +5,7 @@
  */
 import { defaultThreads, sharedMemoryAvailable } from '#platform';
 import type { KernelCall } from './kernels/index.js';
+import { WeftArgumentError } from './errors.js';
 import { resolveOptions, type RuntimeOptions } from './options.js';
 import { Pool } from './pool.js';
 import type { TaskRequest } from './protocol.js';
@@ -84,19 +85,22 @@ export async function createRuntime(options?: RuntimeOptions): Promise<Runtime> 
   let pool: Pool;
   let release: () => Promise<void>;
   if (resolved.isolated) {
-    pool = await Pool.create(resolved.threads, shared);
+    pool = await Pool.create(resolved.threads, shared, resolved.simd);
     release = () => pool.close();
   } else {
     const reg = registry();
     let entry = reg.pool as SharedPoolEntry | undefined;
     if (!entry) {
-      entry = { pool: Pool.create(resolved.threads, shared) };
+      entry = { pool: Pool.create(resolved.threads, shared, resolved.simd) };
       reg.pool = entry;
       entry.pool.catch(() => {
         if (reg.pool === entry) reg.pool = undefined;
       });
     }
     pool = await entry.pool;
+    if (resolved.simd !== undefined && resolved.simd !== pool.simd) {
+      throw new WeftArgumentError('simd', `'${pool.simd}' (the page's shared pool) or isolated: true`, resolved.simd);
+    }
     const mine = entry;
     release = async () => {
       if (--pool.refs > 0) return;

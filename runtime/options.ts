@@ -4,6 +4,7 @@
  */
 import { MAX_WORKERS } from './control.js';
 import { WeftArgumentError } from './errors.js';
+import type { SimdLevel } from './wasm.js';
 
 export type Composition = 'dynamic' | 'static';
 
@@ -22,6 +23,11 @@ export interface RuntimeOptions {
   maxQueue?: number;
   /** Start recording the trace right away. */
   trace?: boolean;
+  /**
+   * Force a kernel build instead of the best one detected: 'relaxed' (relaxed-SIMD FMA) or
+   * 'simd128'. Needs `isolated: true` unless it matches the page's shared pool.
+   */
+  simd?: SimdLevel;
 }
 
 export interface ResolvedOptions {
@@ -30,6 +36,7 @@ export interface ResolvedOptions {
   isolated: boolean;
   maxQueue: number;
   trace: boolean;
+  simd: SimdLevel | undefined;
 }
 
 const DEFAULTS = Object.freeze({ composition: 'dynamic' as Composition, isolated: false, maxQueue: Infinity, trace: false });
@@ -42,6 +49,7 @@ export function resolveOptions(user: RuntimeOptions | undefined, defaultThreads:
     isolated: options.isolated === undefined ? DEFAULTS.isolated : boolean('isolated', options.isolated),
     maxQueue: options.maxQueue === undefined ? DEFAULTS.maxQueue : count('maxQueue', options.maxQueue),
     trace: options.trace === undefined ? DEFAULTS.trace : boolean('trace', options.trace),
+    simd: options.simd === undefined ? undefined : simdLevel('simd', options.simd),
   };
 }
 
@@ -74,6 +82,11 @@ export function boolean(name: string, value: unknown): boolean {
 
 export function composition(name: string, value: unknown): Composition {
   if (value !== 'dynamic' && value !== 'static') throw new WeftArgumentError(name, "'dynamic' or 'static'", value);
+  return value;
+}
+
+export function simdLevel(name: string, value: unknown): SimdLevel {
+  if (value !== 'relaxed' && value !== 'simd128') throw new WeftArgumentError(name, "'relaxed' or 'simd128'", value);
   return value;
 }
 

@@ -30,6 +30,7 @@ import {
   compileKernels,
   instantiateFirst,
   type CompiledKernels,
+  type SimdLevel,
   type ThreadMemory,
 } from './wasm.js';
 
@@ -98,8 +99,8 @@ export class Pool {
     this.hostTrace = host ? null : new TraceWriter(this.trace, 0);
   }
 
-  static async create(threads: number, shared: boolean): Promise<Pool> {
-    const kernels = await compileKernels();
+  static async create(threads: number, shared: boolean, simd?: SimdLevel): Promise<Pool> {
+    const kernels = await compileKernels(simd);
     let pool: Pool;
     if (shared) {
       const memory = new WebAssembly.Memory({ ...kernels.memory, shared: true });

@@ -4,6 +4,7 @@
  * shared memory with that thread's own stack and thread-local storage.
  */
 import { loadBytes } from '#platform';
+import { WeftError } from './errors.js';
 
 export type SimdLevel = 'relaxed' | 'simd128';
 
@@ -54,6 +55,9 @@ export interface CompiledKernels {
 }
 
 export async function compileKernels(simd: SimdLevel = detectSimd()): Promise<CompiledKernels> {
+  if (simd === 'relaxed' && detectSimd() !== 'relaxed') {
+    throw new WeftError('UNSUPPORTED', 'this engine does not support relaxed SIMD (options.simd)');
+  }
   const url = new URL(`../wasm/weft_kernels.${simd}.wasm`, import.meta.url);
   const bytes = await loadBytes(url);
   const module = await WebAssembly.compile(bytes);
