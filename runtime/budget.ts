@@ -49,9 +49,9 @@ export function usedChanged(ctrl: Int32Array, seen: number): Promise<unknown> {
 }
 
 /** Tells idle workers to look at the job table again (a job opened, or a token was freed). */
-export function wakeIdleWorkers(ctrl: Int32Array, count = Infinity): void {
+export function wakeIdleWorkers(ctrl: Int32Array): void {
   Atomics.add(ctrl, H.EPOCH, 1);
-  Atomics.notify(ctrl, H.EPOCH, count);
+  Atomics.notify(ctrl, H.EPOCH);
 }
 
 /**

@@ -100,8 +100,10 @@ function openJob(ctx: JobContext, slot: number, spec: JobSpec, callerJoins: bool
     set(ctx, slot, J.STATE, JobState.OPEN | (callerJoins ? PARTICIPANT : 0));
     if (callerJoins) Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
   });
-  const helpers = Math.min(threads, n) - (callerJoins ? 1 : 0);
-  if (helpers > 0) wakeIdleWorkers(ctx.ctrl, helpers);
+  // Wake every idle worker rather than just as many as could help: a worker whose task is
+  // running may still have an idle-loop waiter queued, and a counted notify could spend itself
+  // on that one while a truly idle worker sleeps on.
+  if (Math.min(threads, n) > (callerJoins ? 1 : 0)) wakeIdleWorkers(ctx.ctrl);
   return n;
 }
 

@@ -27,8 +27,9 @@ export interface SpawnedWorker {
 }
 
 export function spawnWorker(name: string): SpawnedWorker {
-  // Written out literally so bundlers (Vite, webpack 5, esbuild) see and emit the worker.
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+  // Written out literally so bundlers (Vite, webpack 5) see the pattern and emit the worker; the
+  // URL they put there is checked (and, if cross-origin, wrapped) by `sameOriginWorkers`.
+  const worker = sameOriginWorkers(() => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name }));
   return {
     endpoint: worker,
     onCrash(callback) {
@@ -41,6 +42,54 @@ export function spawnWorker(name: string): SpawnedWorker {
       worker.terminate();
     },
   };
+}
+
+/** One blob: URL per cross-origin worker script (kept for the page's life: workers are replaced). */
+const workerShims = new Map<string, string>();
+
+/**
+ * `new Worker(url)` refuses a script from another origin — the case when weft itself is imported
+ * by URL from a CDN into a notebook or any page on another origin. Such a worker starts instead
+ * from a same-origin `blob:` script whose only statement loads the real one (allowed with CORS).
+ * Decided by comparing origins, nothing else: a same-origin URL (every bundled or self-hosted
+ * app) is passed through untouched.
+ *
+ * The constructor call stays literally `new Worker(new URL(…, import.meta.url), …)` inside
+ * `create`, which is what bundlers look for; `Worker` is swapped only for that synchronous call.
+ */
+function sameOriginWorkers(create: () => Worker): Worker {
+  const Native = globalThis.Worker;
+  const pageOrigin = globalThis.location?.origin;
+  class OriginCheckedWorker extends Native {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(crossOrigin(url, pageOrigin) ? shimUrl(String(url), options?.type ?? 'classic') : url, options);
+    }
+  }
+  globalThis.Worker = OriginCheckedWorker;
+  try {
+    return create();
+  } finally {
+    globalThis.Worker = Native;
+  }
+}
+
+function crossOrigin(url: string | URL, pageOrigin: string | undefined): boolean {
+  if (pageOrigin === undefined) return false;
+  const target = new URL(String(url), globalThis.location.href);
+  // blob: and data: scripts carry no fetchable origin of their own; leave them to the engine.
+  if (target.protocol === 'blob:' || target.protocol === 'data:') return false;
+  return target.origin !== pageOrigin;
+}
+
+function shimUrl(url: string, type: WorkerType): string {
+  const key = `${type} ${url}`;
+  let shim = workerShims.get(key);
+  if (!shim) {
+    const source = type === 'module' ? `import ${JSON.stringify(url)};\n` : `importScripts(${JSON.stringify(url)});\n`;
+    shim = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    workerShims.set(key, shim);
+  }
+  return shim;
 }
 
 export async function loadBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {

@@ -306,9 +306,22 @@ export class Pool {
     return this.runKernelRemote(call);
   }
 
-  /** Fallback: the call (copied) goes to the one worker; re-sent if that worker dies first. */
-  private runKernelRemote(call: KernelCall): Promise<KernelArray | number> {
+  /**
+   * Fallback: the call (copied) goes to the one worker; re-sent if that worker dies first. It
+   * holds a budget token while it runs, like a task, so leases are honoured here too.
+   */
+  private async runKernelRemote(call: KernelCall): Promise<KernelArray | number> {
     throwIfAborted(call.signal);
+    await acquireWhenFree(this.ctrl, 1, call.signal);
+    try {
+      return await this.sendToFallbackWorker(call);
+    } finally {
+      release(this.ctrl);
+      this.pump();
+    }
+  }
+
+  private sendToFallbackWorker(call: KernelCall): Promise<KernelArray | number> {
     return new Promise((resolve, reject) => {
       const slot = this.slots[0];
       const pending: PendingKernel = { call, resolve, reject };
