@@ -92,7 +92,9 @@ pub enum KernelId {
 impl KernelId {
     pub fn from_u32(id: u32) -> Option<Self> {
         use KernelId::*;
-        [Add, Mul, Axpy, Scale, Sum, Dot, Min, Max, Sgemm].into_iter().find(|&k| k as u32 == id)
+        [Add, Mul, Axpy, Scale, Sum, Dot, Min, Max, Sgemm]
+            .into_iter()
+            .find(|&k| k as u32 == id)
     }
 }
 
@@ -101,7 +103,8 @@ const TRANS_B: u32 = 2;
 
 fn kernel_of(job: &Job) -> KernelId {
     // The runtime validates ids, so an unknown one is a runtime bug: trap loudly.
-    KernelId::from_u32(job.kernel).unwrap_or_else(|| panic!("weft: unknown kernel id {}", job.kernel))
+    KernelId::from_u32(job.kernel)
+        .unwrap_or_else(|| panic!("weft: unknown kernel id {}", job.kernel))
 }
 
 /// Length `dim[0]` of a 1-D job.
@@ -121,10 +124,16 @@ fn f32_ptr(job: &Job, i: usize) -> *mut f32 {
 }
 
 fn sgemm(job: &Job) -> gemm::Sgemm {
-    let [m, k, n, flags, lda, ldb] = job.dim.map(|d| d as usize);
-    let (trans_a, trans_b) = (flags as u32 & TRANS_A != 0, flags as u32 & TRANS_B != 0);
-    let lda = if lda != 0 { lda } else if trans_a { m } else { k };
-    let ldb = if ldb != 0 { ldb } else if trans_b { k } else { n };
+    let [m, k, n, _, lda, ldb] = job.dim.map(|d| d as usize);
+    let (trans_a, trans_b) = (job.dim[3] & TRANS_A != 0, job.dim[3] & TRANS_B != 0);
+    // Row length of A and B as stored; a stride of 0 means packed rows.
+    let (a_row, b_row) = (if trans_a { m } else { k }, if trans_b { k } else { n });
+    let stride = |ld: usize, row: usize| if ld == 0 { row } else { ld };
+    let (lda, ldb) = (stride(lda, a_row), stride(ldb, b_row));
+    debug_assert!(
+        lda >= a_row && ldb >= b_row,
+        "row stride shorter than the row"
+    );
     gemm::Sgemm {
         m,
         n,
@@ -143,7 +152,9 @@ fn sgemm(job: &Job) -> gemm::Sgemm {
 /// Phase 1: writes `n_chunks` and `scratch_bytes`, returns `n_chunks`.
 pub fn plan(job: &mut Job) -> u32 {
     let (n_chunks, scratch_bytes) = match kernel_of(job) {
-        KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale => (len(job).div_ceil(elementwise::CHUNK), 0),
+        KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale => {
+            (len(job).div_ceil(elementwise::CHUNK), 0)
+        }
         KernelId::Sum | KernelId::Dot | KernelId::Min | KernelId::Max => {
             let n_chunks = len(job).div_ceil(reduce::CHUNK);
             (n_chunks, n_chunks * size_of::<f64>())
@@ -200,7 +211,9 @@ pub unsafe fn finish(job: &mut Job) {
         unsafe { core::slice::from_raw_parts(job.scratch as *const f64, job.n_chunks as usize) }
     };
     let result = match kernel_of(job) {
-        KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale | KernelId::Sgemm => return,
+        KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale | KernelId::Sgemm => {
+            return
+        }
         KernelId::Sum => reduce::finish::<reduce::Sum, 1>(partials()),
         KernelId::Dot => reduce::finish::<reduce::Dot, 2>(partials()),
         KernelId::Min => reduce::finish::<reduce::Min, 1>(partials()),

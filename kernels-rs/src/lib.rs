@@ -47,7 +47,12 @@ pub unsafe extern "C" fn weft_free(ptr: usize, size: usize, align: usize) {
         return;
     }
     // SAFETY: the caller passes back a live allocation and the layout it was made with.
-    unsafe { std::alloc::dealloc(ptr as *mut u8, Layout::from_size_align_unchecked(size, align)) }
+    unsafe {
+        std::alloc::dealloc(
+            ptr as *mut u8,
+            Layout::from_size_align_unchecked(size, align),
+        )
+    }
 }
 
 /// Plans `job`: writes `n_chunks` and `scratch_bytes`, returns `n_chunks`.

@@ -11,8 +11,9 @@
 use crate::simd::F32x4;
 use core::ops::Range;
 
-/// Elements per chunk: 64 Ki elements (256 KiB per input) — enough streaming work to pay for
-/// handing the chunk to another thread. Anything up to one chunk runs on the caller alone.
+/// Elements per chunk: 64 Ki elements (256 KiB per input) take ~5–10 µs on one thread (measured
+/// in Node), the same grain as the elementwise kernels. Anything up to one chunk runs on the
+/// caller alone.
 pub(crate) const CHUNK: usize = 1 << 16;
 
 /// Elements accumulated in `f32` before folding into `f64`.
@@ -74,7 +75,11 @@ impl Reduction<1> for Min {
     #[inline(always)]
     fn combine(a: f64, b: f64) -> f64 {
         // f64::min ignores NaN; the contract (like wasm f32x4.min) is to propagate it.
-        if a.is_nan() || b.is_nan() { f64::NAN } else { a.min(b) }
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.min(b)
+        }
     }
 }
 
@@ -86,7 +91,11 @@ impl Reduction<1> for Max {
     }
     #[inline(always)]
     fn combine(a: f64, b: f64) -> f64 {
-        if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) }
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.max(b)
+        }
     }
 }
 
@@ -94,7 +103,10 @@ impl Reduction<1> for Max {
 ///
 /// # Safety
 /// Each input must be valid for reads over `range`.
-pub(crate) unsafe fn chunk<R: Reduction<N>, const N: usize>(inputs: [*const f32; N], range: Range<usize>) -> f64 {
+pub(crate) unsafe fn chunk<R: Reduction<N>, const N: usize>(
+    inputs: [*const f32; N],
+    range: Range<usize>,
+) -> f64 {
     const STEP: usize = ACCUMULATORS * F32x4::LANES;
     let load = |i: usize| {
         // SAFETY: callers below only pass i with i+4 <= range.end.
@@ -132,5 +144,7 @@ pub(crate) unsafe fn chunk<R: Reduction<N>, const N: usize>(inputs: [*const f32;
 /// Combines the chunk partials in chunk order (the order is what makes results thread-count
 /// independent).
 pub(crate) fn finish<R: Reduction<N>, const N: usize>(partials: &[f64]) -> f64 {
-    partials.iter().fold(f64::from(R::IDENTITY), |a, &b| R::combine(a, b))
+    partials
+        .iter()
+        .fold(f64::from(R::IDENTITY), |a, &b| R::combine(a, b))
 }

@@ -153,13 +153,25 @@ mod imp {
         /// Lane-wise minimum; NaN if either lane is NaN, like wasm `f32x4.min`.
         #[inline(always)]
         pub fn min(self, o: Self) -> Self {
-            self.zip(o, |a, b| if a.is_nan() || b.is_nan() { f32::NAN } else { a.min(b) })
+            self.zip(o, |a, b| {
+                if a.is_nan() || b.is_nan() {
+                    f32::NAN
+                } else {
+                    a.min(b)
+                }
+            })
         }
 
         /// Lane-wise maximum; NaN if either lane is NaN, like wasm `f32x4.max`.
         #[inline(always)]
         pub fn max(self, o: Self) -> Self {
-            self.zip(o, |a, b| if a.is_nan() || b.is_nan() { f32::NAN } else { a.max(b) })
+            self.zip(o, |a, b| {
+                if a.is_nan() || b.is_nan() {
+                    f32::NAN
+                } else {
+                    a.max(b)
+                }
+            })
         }
     }
 }

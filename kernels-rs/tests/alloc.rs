@@ -5,14 +5,17 @@ use weft_kernels::{weft_abi_version, weft_alloc, weft_free, weft_job_size};
 #[test]
 fn versions() {
     assert_eq!(weft_abi_version(), 1);
-    assert_eq!(weft_job_size() as usize, size_of::<weft_kernels::abi::Job>());
+    assert_eq!(
+        weft_job_size() as usize,
+        size_of::<weft_kernels::abi::Job>()
+    );
 }
 
 #[test]
 fn alloc_is_aligned_and_usable() {
     for (size, align) in [(1, 1), (3, 4), (100, 8), (4096, 16), (1 << 20, 64)] {
         let p = weft_alloc(size, align);
-        assert!(p != 0 && p % align == 0, "{size} {align}: {p:#x}");
+        assert!(p != 0 && p.is_multiple_of(align), "{size} {align}: {p:#x}");
         // SAFETY: p is a live allocation of `size` bytes.
         unsafe {
             std::ptr::write_bytes(p as *mut u8, 0xAB, size);

@@ -16,9 +16,23 @@ fn reduce(op: KernelId, x: &[f32], y: &[f32], order: Order) -> f64 {
 /// f64 reference, and the error it allows: 64 terms per f32 lane before folding into f64
 /// gives |error| <= ~64·eps_f32·Σ|term|; allow 2× that.
 fn reference(op: KernelId, x: &[f32], y: &[f32]) -> (f64, f64) {
-    let terms = || x.iter().zip(y).map(|(&x, &y)| if op == KernelId::Dot { x as f64 * y as f64 } else { x as f64 });
+    let terms = || {
+        x.iter().zip(y).map(|(&x, &y)| {
+            if op == KernelId::Dot {
+                x as f64 * y as f64
+            } else {
+                x as f64
+            }
+        })
+    };
     let tolerance = 128.0 * f32::EPSILON as f64 * terms().map(f64::abs).sum::<f64>();
-    let nan = |v: f64| terms().any(f64::is_nan).then_some(f64::NAN).unwrap_or(v);
+    let nan = |v: f64| {
+        if terms().any(f64::is_nan) {
+            f64::NAN
+        } else {
+            v
+        }
+    };
     match op {
         KernelId::Sum | KernelId::Dot => (terms().sum(), tolerance),
         KernelId::Min => (nan(terms().fold(f64::INFINITY, f64::min)), 0.0),
@@ -30,8 +44,16 @@ fn reference(op: KernelId, x: &[f32], y: &[f32]) -> (f64, f64) {
 fn check(op: KernelId, x: &[f32], y: &[f32], order: Order) -> f64 {
     let got = reduce(op, x, y, order);
     let (want, tol) = reference(op, x, y);
-    let ok = if want.is_nan() { got.is_nan() } else { got == want || (got - want).abs() <= tol };
-    assert!(ok, "{op:?} n={} {order:?}: got {got} want {want} (tolerance {tol})", x.len());
+    let ok = if want.is_nan() {
+        got.is_nan()
+    } else {
+        got == want || (got - want).abs() <= tol
+    };
+    assert!(
+        ok,
+        "{op:?} n={} {order:?}: got {got} want {want} (tolerance {tol})",
+        x.len()
+    );
     got
 }
 
@@ -43,14 +65,39 @@ fn chunk_len() -> usize {
     let (mut lo, mut hi) = (1usize, 1 << 30);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if plans(mid + 1) >= 2 { hi = mid } else { lo = mid + 1 }
+        if plans(mid + 1) >= 2 {
+            hi = mid
+        } else {
+            lo = mid + 1
+        }
     }
     lo
 }
 
 fn sizes() -> Vec<usize> {
     let c = chunk_len();
-    vec![0, 1, 2, 3, 4, 5, 7, 15, 16, 17, 31, 33, 1023, 1024, 1025, 5000, c - 1, c, c + 1, 3 * c + 17]
+    vec![
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        7,
+        15,
+        16,
+        17,
+        31,
+        33,
+        1023,
+        1024,
+        1025,
+        5000,
+        c - 1,
+        c,
+        c + 1,
+        3 * c + 17,
+    ]
 }
 
 #[test]
@@ -59,7 +106,7 @@ fn matches_reference_at_edge_sizes() {
     for n in sizes() {
         let (x, y) = (rng.vec(n), rng.vec(n));
         for op in OPS {
-            check(op, &x, &y, Order::InOrder);
+            check(op, &x, &y, Order::Sequential);
         }
     }
 }
@@ -69,17 +116,27 @@ fn sums_of_same_sign_values_stay_accurate() {
     // Adding many positive values is where a single f32 accumulator drifts (by ~n·eps).
     let n = 3_000_000;
     let x: Vec<f32> = (0..n).map(|i| 1.0 + (i % 7) as f32 * 0.1).collect();
-    let got = check(KernelId::Sum, &x, &x, Order::InOrder);
+    let got = check(KernelId::Sum, &x, &x, Order::Sequential);
     let want: f64 = x.iter().map(|&v| v as f64).sum();
-    assert!((got - want).abs() / want < 1e-6, "relative error {}", (got - want).abs() / want);
+    assert!(
+        (got - want).abs() / want < 1e-6,
+        "relative error {}",
+        (got - want).abs() / want
+    );
 }
 
 #[test]
 fn empty_input_gives_identities() {
-    assert_eq!(reduce(KernelId::Sum, &[], &[], Order::InOrder), 0.0);
-    assert_eq!(reduce(KernelId::Dot, &[], &[], Order::InOrder), 0.0);
-    assert_eq!(reduce(KernelId::Min, &[], &[], Order::InOrder), f64::INFINITY);
-    assert_eq!(reduce(KernelId::Max, &[], &[], Order::InOrder), f64::NEG_INFINITY);
+    assert_eq!(reduce(KernelId::Sum, &[], &[], Order::Sequential), 0.0);
+    assert_eq!(reduce(KernelId::Dot, &[], &[], Order::Sequential), 0.0);
+    assert_eq!(
+        reduce(KernelId::Min, &[], &[], Order::Sequential),
+        f64::INFINITY
+    );
+    assert_eq!(
+        reduce(KernelId::Max, &[], &[], Order::Sequential),
+        f64::NEG_INFINITY
+    );
 }
 
 #[test]
@@ -98,17 +155,33 @@ fn nan_anywhere_gives_nan() {
     let n = 2 * chunk_len() + 13;
     let mut rng = Rng::new(11);
     // First element, a vector tail, block and chunk boundaries, the last element.
-    for at in [0, 1, 6, 1023, 1024, chunk_len() - 1, chunk_len(), n - 10, n - 1] {
+    for at in [
+        0,
+        1,
+        6,
+        1023,
+        1024,
+        chunk_len() - 1,
+        chunk_len(),
+        n - 10,
+        n - 1,
+    ] {
         let (mut x, y) = (rng.vec(n), rng.vec(n));
         x[at] = f32::NAN;
         for op in OPS {
-            assert!(check(op, &x, &y, Order::Threads(3)).is_nan(), "{op:?}: NaN at {at} lost");
+            assert!(
+                check(op, &x, &y, Order::Threads(3)).is_nan(),
+                "{op:?}: NaN at {at} lost"
+            );
         }
     }
     for n in [1, 2, 3, 5, 17] {
         let x = vec![f32::NAN; n];
         for op in OPS {
-            assert!(reduce(op, &x, &x, Order::InOrder).is_nan(), "{op:?} n={n}");
+            assert!(
+                reduce(op, &x, &x, Order::Sequential).is_nan(),
+                "{op:?} n={n}"
+            );
         }
     }
 }
@@ -118,24 +191,42 @@ fn infinities() {
     let n = 100;
     let mut x = vec![1.0f32; n];
     x[37] = f32::INFINITY;
-    assert_eq!(reduce(KernelId::Sum, &x, &x, Order::InOrder), f64::INFINITY);
-    assert_eq!(reduce(KernelId::Max, &x, &x, Order::InOrder), f64::INFINITY);
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::InOrder), 1.0);
+    assert_eq!(
+        reduce(KernelId::Sum, &x, &x, Order::Sequential),
+        f64::INFINITY
+    );
+    assert_eq!(
+        reduce(KernelId::Max, &x, &x, Order::Sequential),
+        f64::INFINITY
+    );
+    assert_eq!(reduce(KernelId::Min, &x, &x, Order::Sequential), 1.0);
     x[90] = f32::NEG_INFINITY;
-    assert!(reduce(KernelId::Sum, &x, &x, Order::InOrder).is_nan());
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::InOrder), f64::NEG_INFINITY);
-    assert_eq!(reduce(KernelId::Dot, &x, &x, Order::InOrder), f64::INFINITY);
+    assert!(reduce(KernelId::Sum, &x, &x, Order::Sequential).is_nan());
+    assert_eq!(
+        reduce(KernelId::Min, &x, &x, Order::Sequential),
+        f64::NEG_INFINITY
+    );
+    assert_eq!(
+        reduce(KernelId::Dot, &x, &x, Order::Sequential),
+        f64::INFINITY
+    );
     // Extremes that are exact in f32 are exact in the result.
     let x = [3.0, -f32::MAX, 7.5, f32::MAX, -2.0];
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::InOrder), -f32::MAX as f64);
-    assert_eq!(reduce(KernelId::Max, &x, &x, Order::InOrder), f32::MAX as f64);
+    assert_eq!(
+        reduce(KernelId::Min, &x, &x, Order::Sequential),
+        -f32::MAX as f64
+    );
+    assert_eq!(
+        reduce(KernelId::Max, &x, &x, Order::Sequential),
+        f32::MAX as f64
+    );
 }
 
 #[test]
 fn min_max_of_signed_zeros() {
     let x = [0.0f32, -0.0, 0.0];
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::InOrder), 0.0);
-    assert_eq!(reduce(KernelId::Max, &x, &x, Order::InOrder), 0.0);
+    assert_eq!(reduce(KernelId::Min, &x, &x, Order::Sequential), 0.0);
+    assert_eq!(reduce(KernelId::Max, &x, &x, Order::Sequential), 0.0);
 }
 
 #[test]
@@ -144,9 +235,13 @@ fn results_are_bit_identical_in_any_chunk_order() {
     let mut rng = Rng::new(12);
     let (x, y) = (rng.vec(n), rng.vec(n));
     for op in OPS {
-        let base = reduce(op, &x, &y, Order::InOrder).to_bits();
+        let base = reduce(op, &x, &y, Order::Sequential).to_bits();
         for order in ORDERS {
-            assert_eq!(reduce(op, &x, &y, order).to_bits(), base, "{op:?} {order:?}");
+            assert_eq!(
+                reduce(op, &x, &y, order).to_bits(),
+                base,
+                "{op:?} {order:?}"
+            );
         }
     }
 }

@@ -22,29 +22,36 @@
 mod microkernel;
 mod pack;
 
-use core::cell::RefCell;
+use core::cell::Cell;
 use microkernel::{Update, MR, NR};
 
-/// Depth of a K block. The micro-kernel streams a KC×MR panel of A (4 KiB) and a KC×NR panel of
-/// B (8 KiB) per call; 256 keeps both in a 32 KiB L1 with room for C. K is split into equal
-/// blocks of at most KC (257 → 129 + 128, not 256 + 1) so no block is degenerately thin.
+/// Depth of a K block. The micro-kernel streams a KC×MR panel of A (2 KiB) and a KC×NR panel of
+/// B (16 KiB) per call; 256 keeps both in a 32 KiB L1 (128 measured slower, 512 no faster). K is
+/// split into equal blocks of at most KC (257 → 129 + 128, not 256 + 1), so none is degenerate.
 const KC: usize = 256;
 /// Rows of a packed A block: MC×KC×4 bytes = 128 KiB, resident in L2 while the B panels stream.
-const MC: usize = 32 * MR;
+const MC: usize = 128;
 /// Columns of a packed B block: KC×NC×4 bytes = 256 KiB.
-const NC: usize = 32 * NR;
+const NC: usize = 256;
+const _: () = assert!(MC.is_multiple_of(MR) && NC.is_multiple_of(NR));
 
 /// Parallel slack the tiling aims for: enough chunks to balance 8–16 threads of uneven speed
 /// (dynamic scheduling), without shrinking tiles to where packing costs show.
 const TARGET_CHUNKS: usize = 32;
-/// A chunk should hold at least this many multiply-adds (~50–100 µs of work): below that, handing
-/// it to another thread costs more than it saves. Problems below this run as ONE chunk.
+/// A chunk should hold at least this many multiply-adds, ~15 µs at the ~35 GFLOP/s one thread
+/// reaches (about the grain of the 1-D kernels): below that, handing work to another thread costs
+/// about what it saves. Problems below this run as ONE chunk, on the caller.
 const MIN_CHUNK_MACS: u64 = 1 << 18;
 
 thread_local! {
     /// Packing buffer of this thread: one A block then one B block. Grown on first need up to
     /// (MC + NC)·KC floats (384 KiB), then reused by every chunk this thread runs.
-    static PACK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    ///
+    /// A chunk takes the buffer out and puts it back when done, rather than borrowing a RefCell:
+    /// if a chunk traps (the runtime catches traps and keeps the thread), a RefCell would stay
+    /// borrowed and fail every later sgemm on the thread, while a taken buffer is merely leaked
+    /// and the next chunk allocates a new one.
+    static PACK: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
 }
 
 /// One sgemm call, with the operands described by strides.
@@ -83,7 +90,12 @@ impl Tiling {
     /// [`TARGET_CHUNKS`], but never below [`MIN_CHUNK_MACS`] of work per tile.
     pub fn new(m: usize, n: usize, k: usize) -> Self {
         if m == 0 || n == 0 {
-            return Self { tm: 0, tn: 0, tiles_m: 0, tiles_n: 0 };
+            return Self {
+                tm: 0,
+                tn: 0,
+                tiles_m: 0,
+                tiles_n: 0,
+            };
         }
         let halve = |t: usize, unit: usize| t.div_ceil(2).next_multiple_of(unit).min(t);
         let macs = |tm: usize, tn: usize| (tm as u64) * (tn as u64) * (k.max(1) as u64);
@@ -105,7 +117,12 @@ impl Tiling {
             }
             (tm, tn) = next;
         }
-        Self { tm, tn, tiles_m: m.div_ceil(tm), tiles_n: n.div_ceil(tn) }
+        Self {
+            tm,
+            tn,
+            tiles_m: m.div_ceil(tm),
+            tiles_n: n.div_ceil(tn),
+        }
     }
 
     pub fn n_chunks(&self) -> usize {
@@ -139,61 +156,93 @@ impl Sgemm {
             unsafe { self.scale_tile(c, rows, cols) };
             return;
         }
-        let k_blocks = self.k.div_ceil(KC);
-        let kc = self.k.div_ceil(k_blocks);
-        PACK.with_borrow_mut(|buf| {
-            let need = (MC.min(rows).next_multiple_of(MR) + NC.min(cols).next_multiple_of(NR)) * kc;
-            if buf.len() < need {
-                buf.resize(need, 0.0);
-            }
-            for jc in (0..cols).step_by(NC) {
-                let nc = NC.min(cols - jc);
-                for pc in (0..self.k).step_by(kc) {
-                    let depth = kc.min(self.k - pc);
-                    let update = match (pc, self.beta) {
-                        (0, 0.0) => Update::Overwrite,
-                        (0, beta) => Update::Accumulate(beta),
-                        _ => Update::Accumulate(1.0),
-                    };
-                    let (pack_a, pack_b) = buf.split_at_mut(MC.min(rows).next_multiple_of(MR) * depth);
-                    // SAFETY: rows pc..pc+depth, columns j0+jc..+nc are inside op(B) (contract).
+        let mut buf = PACK.take();
+        // SAFETY: forwarded contract, restricted to the tile.
+        unsafe { self.run_tile(c, i0, j0, rows, cols, &mut buf) };
+        PACK.set(buf);
+    }
+
+    /// The jc / pc / ic loops over one tile of C at `(i0, j0)` (`c` points at it), packing into
+    /// `buf`. Contract as [`Self::run_chunk`], for this tile.
+    unsafe fn run_tile(
+        &self,
+        c: *mut f32,
+        i0: usize,
+        j0: usize,
+        rows: usize,
+        cols: usize,
+        buf: &mut Vec<f32>,
+    ) {
+        let kc = self.k.div_ceil(self.k.div_ceil(KC));
+        let a_len = MC.min(rows).next_multiple_of(MR) * kc;
+        let b_len = NC.min(cols).next_multiple_of(NR) * kc;
+        if buf.len() < a_len + b_len {
+            buf.resize(a_len + b_len, 0.0);
+        }
+        let (pack_a, pack_b) = buf.split_at_mut(a_len);
+        for jc in (0..cols).step_by(NC) {
+            let nc = NC.min(cols - jc);
+            for pc in (0..self.k).step_by(kc) {
+                let depth = kc.min(self.k - pc);
+                let update = match (pc, self.beta) {
+                    (0, 0.0) => Update::Overwrite,
+                    (0, beta) => Update::Accumulate(beta),
+                    _ => Update::Accumulate(1.0),
+                };
+                // SAFETY: rows pc..pc+depth, columns j0+jc..+nc lie inside op(B) (contract).
+                unsafe {
+                    let b = self
+                        .b
+                        .add(pc * self.b_strides.0 + (j0 + jc) * self.b_strides.1);
+                    pack::pack::<NR>(b, self.b_strides.1, self.b_strides.0, nc, depth, pack_b);
+                }
+                for ic in (0..rows).step_by(MC) {
+                    let mc = MC.min(rows - ic);
+                    // SAFETY: rows i0+ic..+mc, columns pc..pc+depth lie inside op(A) (contract);
+                    // the mc×nc block of C at (ic, jc) lies inside the tile.
                     unsafe {
-                        let b = self.b.add(pc * self.b_strides.0 + (j0 + jc) * self.b_strides.1);
-                        pack::pack::<NR>(b, self.b_strides.1, self.b_strides.0, nc, depth, pack_b);
-                    }
-                    for ic in (0..rows).step_by(MC) {
-                        let mc = MC.min(rows - ic);
-                        // SAFETY: rows i0+ic..+mc, columns pc..pc+depth are inside op(A).
-                        unsafe {
-                            let a = self.a.add((i0 + ic) * self.a_strides.0 + pc * self.a_strides.1);
-                            pack::pack::<MR>(a, self.a_strides.0, self.a_strides.1, mc, depth, pack_a);
-                        }
-                        let b_panels = pack_b.chunks_exact(NR * depth).take(nc.div_ceil(NR));
-                        for (jr, b_panel) in b_panels.enumerate() {
-                            let a_panels = pack_a.chunks_exact(MR * depth).take(mc.div_ceil(MR));
-                            for (ir, a_panel) in a_panels.enumerate() {
-                                let (i, j) = (ic + ir * MR, jc + jr * NR);
-                                // SAFETY: the MR×NR block at (i, j), clipped to rows×cols, is
-                                // inside this chunk's tile.
-                                unsafe {
-                                    microkernel::run(
-                                        depth,
-                                        a_panel,
-                                        b_panel,
-                                        c.add(i * self.ldc + j),
-                                        self.ldc,
-                                        MR.min(rows - i),
-                                        NR.min(cols - j),
-                                        self.alpha,
-                                        update,
-                                    )
-                                };
-                            }
-                        }
+                        let a = self
+                            .a
+                            .add((i0 + ic) * self.a_strides.0 + pc * self.a_strides.1);
+                        pack::pack::<MR>(a, self.a_strides.0, self.a_strides.1, mc, depth, pack_a);
+                        let c = c.add(ic * self.ldc + jc);
+                        self.macro_kernel(c, mc, nc, depth, pack_a, pack_b, update);
                     }
                 }
             }
-        });
+        }
+    }
+
+    /// The jr / ir loops: every MR×NR block of an `mc × nc` block of C from packed panels.
+    ///
+    /// # Safety
+    /// `c` valid for reads and writes of `mc` rows of `nc` elements with row stride ldc, owned
+    /// by this chunk.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn macro_kernel(
+        &self,
+        c: *mut f32,
+        mc: usize,
+        nc: usize,
+        depth: usize,
+        pack_a: &[f32],
+        pack_b: &[f32],
+        update: Update,
+    ) {
+        let b_panels = pack_b.chunks_exact(NR * depth).take(nc.div_ceil(NR));
+        for (j, b_panel) in b_panels.enumerate().map(|(jr, p)| (jr * NR, p)) {
+            let a_panels = pack_a.chunks_exact(MR * depth).take(mc.div_ceil(MR));
+            for (i, a_panel) in a_panels.enumerate().map(|(ir, p)| (ir * MR, p)) {
+                let (rows, cols) = (MR.min(mc - i), NR.min(nc - j));
+                // SAFETY: the block at (i, j), clipped to rows × cols, lies inside mc × nc.
+                unsafe {
+                    let c = c.add(i * self.ldc + j);
+                    microkernel::run(
+                        depth, a_panel, b_panel, c, self.ldc, rows, cols, self.alpha, update,
+                    );
+                }
+            }
+        }
     }
 
     /// `C = beta·C` over a tile; `C = 0` without reading C when `beta == 0`.
@@ -220,15 +269,22 @@ mod tests {
     use super::*;
 
     fn covers_once(m: usize, n: usize, t: Tiling) {
-        assert!(t.tm % MR == 0 || t.tm == m, "{m}x{n}: {t:?}");
-        assert!(t.tn % NR == 0 || t.tn == n, "{m}x{n}: {t:?}");
+        assert!(t.tm.is_multiple_of(MR) || t.tm == m, "{m}x{n}: {t:?}");
+        assert!(t.tn.is_multiple_of(NR) || t.tn == n, "{m}x{n}: {t:?}");
         assert_eq!(t.tiles_m, m.div_ceil(t.tm));
         assert_eq!(t.tiles_n, n.div_ceil(t.tn));
     }
 
     #[test]
     fn tiny_problems_are_one_chunk() {
-        for (m, n, k) in [(1, 1, 1), (13, 13, 13), (64, 64, 64), (4096, 4, 4), (3, 5000, 2), (100, 100, 0)] {
+        for (m, n, k) in [
+            (1, 1, 1),
+            (13, 13, 13),
+            (64, 64, 64),
+            (4096, 4, 4),
+            (3, 5000, 2),
+            (100, 100, 0),
+        ] {
             let t = Tiling::new(m, n, k);
             assert_eq!(t.n_chunks(), 1, "{m}x{n}x{k}: {t:?}");
             covers_once(m, n, t);
@@ -239,7 +295,13 @@ mod tests {
 
     #[test]
     fn large_problems_are_split_into_cache_blocks() {
-        for (m, n, k) in [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (4000, 33, 700), (129, 4097, 65)] {
+        for (m, n, k) in [
+            (256, 256, 256),
+            (512, 512, 512),
+            (1024, 1024, 1024),
+            (4000, 33, 700),
+            (129, 4097, 65),
+        ] {
             let t = Tiling::new(m, n, k);
             covers_once(m, n, t);
             assert!(t.tm <= MC && t.tn <= NC, "{m}x{n}x{k}: {t:?}");

@@ -31,13 +31,19 @@ pub(crate) unsafe fn pack<const W: usize>(
             // Contiguous lanes (A transposed, B not): a straight copy per depth step.
             for (p, lanes) in panel.iter_mut().enumerate() {
                 // SAFETY: elements (q*W .. q*W+W, p) are in the block and contiguous.
-                lanes.copy_from_slice(unsafe { core::slice::from_raw_parts(src.add(p * stride_depth), W) });
+                lanes.copy_from_slice(unsafe {
+                    core::slice::from_raw_parts(src.add(p * stride_depth), W)
+                });
             }
         } else {
             for (p, lanes) in panel.iter_mut().enumerate() {
                 for (w, lane) in lanes.iter_mut().enumerate() {
                     // SAFETY: w < valid keeps (q*W + w, p) inside the block.
-                    *lane = if w < valid { unsafe { *src.add(w * stride_len + p * stride_depth) } } else { 0.0 };
+                    *lane = if w < valid {
+                        unsafe { *src.add(w * stride_len + p * stride_depth) }
+                    } else {
+                        0.0
+                    };
                 }
             }
         }
@@ -53,12 +59,18 @@ mod tests {
     fn packs_both_orientations_with_zero_padding() {
         let (len, depth) = (7, 3);
         let m: Vec<f32> = (0..len * depth).map(|v| v as f32 + 1.0).collect(); // (i, p) at i*depth + p
-        let t: Vec<f32> = (0..len * depth).map(|v| ((v % len) * depth + v / len) as f32 + 1.0).collect(); // at p*len + i
+        let t: Vec<f32> = (0..len * depth)
+            .map(|v| ((v % len) * depth + v / len) as f32 + 1.0)
+            .collect(); // at p*len + i
         let expect: Vec<f32> = (0..2 * depth * 4)
             .map(|idx| {
                 let (q, p, w) = (idx / (depth * 4), idx / 4 % depth, idx % 4);
                 let i = q * 4 + w;
-                if i < len { (i * depth + p) as f32 + 1.0 } else { 0.0 }
+                if i < len {
+                    (i * depth + p) as f32 + 1.0
+                } else {
+                    0.0
+                }
             })
             .collect();
         for (src, sl, sd) in [(&m, depth, 1), (&t, 1, len)] {
@@ -66,7 +78,10 @@ mod tests {
             // SAFETY: src holds the whole len×depth block under both stride pairs.
             unsafe { pack::<4>(src.as_ptr(), sl, sd, len, depth, &mut dst) };
             assert_eq!(&dst[..expect.len()], &expect[..]);
-            assert!(dst[expect.len()..].iter().all(|x| x.is_nan()), "wrote past the panels");
+            assert!(
+                dst[expect.len()..].iter().all(|x| x.is_nan()),
+                "wrote past the panels"
+            );
         }
     }
 }

@@ -49,17 +49,25 @@ impl Rng {
 /// How the chunks of a job are run.
 #[derive(Clone, Copy, Debug)]
 pub enum Order {
-    InOrder,
+    Sequential,
     Reversed,
     Shuffled(u64),
     /// Real threads pulling chunk indices from a shared counter, as the runtime's workers do.
     Threads(usize),
 }
 
-pub const ORDERS: [Order; 4] = [Order::InOrder, Order::Reversed, Order::Shuffled(7), Order::Threads(4)];
+pub const ORDERS: [Order; 4] = [
+    Order::Sequential,
+    Order::Reversed,
+    Order::Shuffled(7),
+    Order::Threads(4),
+];
 
 pub fn job(kernel: KernelId, ptr: &[usize], dim: &[u32], scalar: &[f32]) -> Job {
-    let mut job = Job { kernel: kernel as u32, ..Job::default() };
+    let mut job = Job {
+        kernel: kernel as u32,
+        ..Job::default()
+    };
     job.ptr[..ptr.len()].copy_from_slice(ptr);
     job.dim[..dim.len()].copy_from_slice(dim);
     job.scalar[..scalar.len()].copy_from_slice(scalar);
@@ -76,7 +84,7 @@ pub fn run(job: &mut Job, order: Order) -> f64 {
     job.scratch = scratch.as_mut_ptr() as usize;
     let mut chunks: Vec<u32> = (0..n).collect();
     match order {
-        Order::InOrder => {}
+        Order::Sequential => {}
         Order::Reversed => chunks.reverse(),
         Order::Shuffled(seed) => Rng::new(seed).shuffle(&mut chunks),
         Order::Threads(threads) => {
