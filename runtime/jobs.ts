@@ -25,8 +25,11 @@ import { SpanKind, type TraceWriter } from './trace.js';
 import type { KernelExports } from './wasm.js';
 
 /** Size and field offsets of kernels-rs's `#[repr(C)] Job` on wasm32 (checked at start-up). */
-export const JOB_BYTES = 80;
-const OFF = { KERNEL: 0, N_CHUNKS: 4, SCRATCH_BYTES: 8, SCRATCH: 12, PTR: 16, DIM: 32, SCALAR: 56, RESULT: 72 };
+export const JOB_BYTES = 112;
+const OFF = { KERNEL: 0, N_CHUNKS: 4, SCRATCH_BYTES: 8, SCRATCH: 12, PTR: 16, DIM: 32, PHASE: 64, N_PHASES: 68, SCALAR: 72, RESULT: 104 };
+const DIMS = 8;
+const PTRS = 4;
+const SCALARS = 4;
 
 /** One kernel call, arguments already in the shared memory. */
 export interface JobSpec {
@@ -49,6 +52,21 @@ export interface JobContext {
   /** This thread's worker index; -1 on the host. */
   worker: number;
   trace: TraceWriter | null;
+  /** Top of this thread's wasm stack: a trap unwinds nothing, so the stack pointer is reset here. */
+  stackTop: number;
+}
+
+/**
+ * Calls into the kernel module; a trap (a kernel bug, or memory corrupted by a caller) leaves
+ * the thread usable: the wasm stack pointer is put back, and the caller sees the error.
+ */
+function guarded<T>(ctx: JobContext, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    ctx.exports.__stack_pointer.value = ctx.stackTop;
+    throw error;
+  }
 }
 
 const get = (ctx: JobContext, slot: number, field: number) => Atomics.load(ctx.ctrl, jobWord(slot, field));
@@ -64,31 +82,43 @@ function progressed(ctx: JobContext, slot: number): void {
   Atomics.notify(ctx.ctrl, jobWord(slot, J.PROGRESS));
 }
 
-/** Writes the job, plans it and makes it visible to helpers. Returns the chunk count. */
-function openJob(ctx: JobContext, slot: number, spec: JobSpec, callerJoins: boolean): number {
+/** Writes the job's arguments and allocates its scratch. Returns the number of phases. */
+function writeJob(ctx: JobContext, slot: number, spec: JobSpec): number {
   const at = jobAddress(ctx.jobs, slot);
   let dv = ctx.heap.dataView();
   dv.setUint32(at + OFF.KERNEL, spec.kernel, true);
-  dv.setUint32(at + OFF.N_CHUNKS, 0, true);
   dv.setUint32(at + OFF.SCRATCH_BYTES, 0, true);
   dv.setUint32(at + OFF.SCRATCH, 0, true);
-  for (let i = 0; i < 4; i++) dv.setUint32(at + OFF.PTR + 4 * i, spec.ptr[i] ?? 0, true);
-  for (let i = 0; i < 6; i++) dv.setUint32(at + OFF.DIM + 4 * i, spec.dim[i] ?? 0, true);
-  for (let i = 0; i < 4; i++) dv.setFloat32(at + OFF.SCALAR + 4 * i, spec.scalar[i] ?? 0, true);
+  for (let i = 0; i < PTRS; i++) dv.setUint32(at + OFF.PTR + 4 * i, spec.ptr[i] ?? 0, true);
+  for (let i = 0; i < DIMS; i++) dv.setUint32(at + OFF.DIM + 4 * i, spec.dim[i] ?? 0, true);
+  for (let i = 0; i < SCALARS; i++) dv.setFloat64(at + OFF.SCALAR + 8 * i, spec.scalar[i] ?? 0, true);
+  dv.setUint32(at + OFF.PHASE, 0, true);
   dv.setFloat64(at + OFF.RESULT, NaN, true);
-  const n = ctx.exports.weft_plan(at) >>> 0;
+  // The slot's flags may still hold the previous job's outcome; the phase loop reads them.
+  set(ctx, slot, J.ABORT, 0);
+  set(ctx, slot, J.ERROR, 0);
+  guarded(ctx, () => ctx.exports.weft_plan(at));
   dv = ctx.heap.dataView();
   const scratchBytes = dv.getUint32(at + OFF.SCRATCH_BYTES, true);
   if (scratchBytes > 0) {
     const scratch = ctx.heap.alloc(scratchBytes, 8);
     ctx.heap.dataView().setUint32(at + OFF.SCRATCH, scratch, true);
   }
+  return Math.max(1, ctx.heap.dataView().getUint32(at + OFF.N_PHASES, true));
+}
+
+/** Plans phase `phase` and makes it visible to helpers. Returns its chunk count. */
+function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, callerJoins: boolean): number {
+  const at = jobAddress(ctx.jobs, slot);
+  if (phase > 0) {
+    ctx.heap.dataView().setUint32(at + OFF.PHASE, phase, true);
+    guarded(ctx, () => ctx.exports.weft_plan(at));
+  }
+  const n = ctx.heap.dataView().getUint32(at + OFF.N_CHUNKS, true);
   const threads = Math.max(1, Math.min(spec.threads, n));
   set(ctx, slot, J.N_CHUNKS, n);
   set(ctx, slot, J.NEXT, 0);
   set(ctx, slot, J.DONE, 0);
-  set(ctx, slot, J.ABORT, 0);
-  set(ctx, slot, J.ERROR, 0);
   set(ctx, slot, J.MAX_PARTICIPANTS, threads);
   set(ctx, slot, J.JOB_PTR, at);
   set(ctx, slot, J.OWNER, ctx.worker + 1);
@@ -146,7 +176,7 @@ function runChunks(ctx: JobContext, slot: number): void {
     if (chunk >= n) return;
     const span = ctx.trace && Atomics.load(ctrl, H.TRACE_ON) ? ctx.trace.begin(SpanKind.CHUNK, kernel, id, chunk) : -1;
     try {
-      exports.weft_chunk(at, chunk);
+      guarded(ctx, () => exports.weft_chunk(at, chunk));
     } catch {
       // A trap inside a kernel: the job fails, the thread and the pool carry on.
       set(ctx, slot, J.ERROR, 1);
@@ -189,7 +219,7 @@ function finishJob(ctx: JobContext, slot: number, spec: JobSpec, reason?: unknow
   let result = NaN;
   try {
     if (!aborted) {
-      ctx.exports.weft_finish(at);
+      guarded(ctx, () => ctx.exports.weft_finish(at));
       result = ctx.heap.dataView().getFloat64(at + OFF.RESULT, true);
     }
   } finally {
@@ -239,12 +269,15 @@ export async function waitAsync(ctrl: Int32Array, slot: number, done: () => bool
  */
 export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
   const slot = workerSlot(ctx.worker);
-  openJob(ctx, slot, spec, true);
-  runChunks(ctx, slot);
-  leave(ctx, slot);
-  waitSync(ctx, slot, () => isSettled(ctx, slot));
-  beginClosing(ctx.ctrl, slot);
-  waitSync(ctx, slot, () => isEmpty(ctx, slot));
+  const phases = writeJob(ctx, slot, spec);
+  for (let phase = 0; phase < phases && get(ctx, slot, J.ABORT) === 0; phase++) {
+    openPhase(ctx, slot, spec, phase, true);
+    runChunks(ctx, slot);
+    leave(ctx, slot);
+    waitSync(ctx, slot, () => isSettled(ctx, slot));
+    beginClosing(ctx.ctrl, slot);
+    waitSync(ctx, slot, () => isEmpty(ctx, slot));
+  }
   return finishJob(ctx, slot, spec);
 }
 
@@ -255,19 +288,29 @@ export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
 export async function runJobFromHost(ctx: JobContext, spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
   throwIfAborted(signal);
   const slot = await claimHostSlot(ctx.ctrl);
-  openJob(ctx, slot, spec, false);
+  let phases: number;
+  try {
+    phases = writeJob(ctx, slot, spec);
+  } catch (error) {
+    releaseSlot(ctx.ctrl, ctx.heap, ctx.jobs, slot);
+    throw error;
+  }
   const onAbort = () => {
     set(ctx, slot, J.ABORT, 1);
     progressed(ctx, slot);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await waitAsync(ctx.ctrl, slot, () => isSettled(ctx, slot));
+    for (let phase = 0; phase < phases && !signal?.aborted && get(ctx, slot, J.ABORT) === 0; phase++) {
+      openPhase(ctx, slot, spec, phase, false);
+      await waitAsync(ctx.ctrl, slot, () => isSettled(ctx, slot));
+      beginClosing(ctx.ctrl, slot);
+      await waitAsync(ctx.ctrl, slot, () => isEmpty(ctx, slot));
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  beginClosing(ctx.ctrl, slot);
-  await waitAsync(ctx.ctrl, slot, () => isEmpty(ctx, slot));
+  if (signal?.aborted) set(ctx, slot, J.ABORT, 1);
   return finishJob(ctx, slot, spec, signal?.reason);
 }
 

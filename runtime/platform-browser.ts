@@ -10,9 +10,17 @@ export function defaultThreads(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
-/** Shared memory can be handed to workers only on a cross-origin isolated page. */
+/**
+ * Shared memory can be handed to workers only on a cross-origin isolated page, and 'shared' mode
+ * also needs `Atomics.waitAsync` (the host never blocks: it awaits jobs and leases with it).
+ * An engine missing either runs in 'fallback' mode. Feature detection only (docs/engines.md).
+ */
 export function sharedMemoryAvailable(): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+  return (
+    typeof SharedArrayBuffer !== 'undefined' &&
+    globalThis.crossOriginIsolated === true &&
+    typeof Atomics.waitAsync === 'function'
+  );
 }
 
 export function crossOriginIsolated(): boolean {

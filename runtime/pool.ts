@@ -109,7 +109,8 @@ export class Pool {
       const ctrl = createControl(true, threads);
       const heap = new Heap(memory, exports, ctrl, -1);
       const jobs = heap.alloc(MAX_JOBS * JOB_BYTES, 8);
-      pool = new Pool(kernels, threads, memory, { ctrl, exports, heap, jobs, worker: -1, trace: null });
+      const stackTop = exports.__stack_pointer.value as number;
+      pool = new Pool(kernels, threads, memory, { ctrl, exports, heap, jobs, worker: -1, trace: null, stackTop });
     } else {
       pool = new Pool(kernels, 1, null, null);
     }

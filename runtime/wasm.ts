@@ -23,7 +23,7 @@ export interface KernelExports {
   __tls_align: WebAssembly.Global;
 }
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 /** Stack for each pool thread. Kernels keep big buffers on the heap, so this is generous. */
 export const THREAD_STACK_BYTES = 512 * 1024;
 

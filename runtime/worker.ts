@@ -54,6 +54,7 @@ class PoolWorker implements Backend {
         jobs: init.jobs,
         worker: init.index,
         trace: new TraceWriter(init.trace, init.index),
+        stackTop: init.thread.stackTop,
       };
       this.budget = Atomics.load(init.ctrl, H.BUDGET);
       void this.idleLoop();
@@ -63,7 +64,8 @@ class PoolWorker implements Backend {
       const exports = instantiateFirst(init.module, memory);
       const ctrl = createControl(false, 1);
       const heap = new Heap(memory, exports, ctrl, init.index);
-      this.ctx = { ctrl, exports, heap, jobs: heap.alloc(MAX_JOBS * JOB_BYTES, 8), worker: init.index, trace: null };
+      const stackTop = exports.__stack_pointer.value as number;
+      this.ctx = { ctrl, exports, heap, jobs: heap.alloc(MAX_JOBS * JOB_BYTES, 8), worker: init.index, trace: null, stackTop };
     }
   }
 

@@ -1,7 +1,7 @@
 //! The ABI between the kernels and the weft runtime (TypeScript, one Web Worker per thread).
 //!
 //! A call is described by one [`Job`] in shared memory, written by JS, then driven in three
-//! phases:
+//! steps (each kernel phase repeats steps 1 and 2, see [`Job`]):
 //!
 //! 1. [`plan`] (one thread): fills [`Job::n_chunks`] and [`Job::scratch_bytes`]. The runtime then
 //!    allocates the scratch (8-byte aligned) and stores its address in [`Job::scratch`].
@@ -20,42 +20,54 @@ use crate::{elementwise, gemm, reduce};
 use core::ops::Range;
 
 /// ABI version exported as `weft_abi_version`; bump on any change to [`Job`] or [`KernelId`].
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// One kernel call. JS writes the fields directly at the wasm32 offsets in the comments.
+///
+/// A kernel may run in several phases (e.g. a scan: block sums, then offsets), each a full
+/// fork-join over its own chunks. The runtime plans phase 0 (which also reports `n_phases`
+/// and the scratch size, shared by every phase), runs its chunks, then for each later phase
+/// sets `phase`, plans again (only `n_chunks` may change) and runs those chunks; `finish`
+/// runs once, after the last phase.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Job {
     /// Offset 0: a [`KernelId`].
     pub kernel: u32,
-    /// Offset 4: number of chunks, written by `weft_plan` (0 for empty input).
+    /// Offset 4: number of chunks of the current phase, written by `weft_plan` (0 for empty input).
     pub n_chunks: u32,
     /// Offset 8: bytes of per-call scratch the caller must allocate (8-byte aligned), written by
-    /// `weft_plan`; 0 if none.
+    /// `weft_plan` of phase 0; 0 if none.
     pub scratch_bytes: u32,
     /// Offset 12: address of that scratch, written by the caller after plan, before any chunk.
     pub scratch: usize,
     /// Offset 16: array arguments (byte addresses in the shared memory).
     pub ptr: [usize; 4],
     /// Offset 32: lengths, shapes, flags.
-    pub dim: [u32; 6],
-    /// Offset 56: scalar arguments (alpha, beta, ...).
-    pub scalar: [f32; 4],
-    /// Offset 72: scalar result, written by `weft_finish` (reductions).
+    pub dim: [u32; 8],
+    /// Offset 64: the phase being planned or run, written by the caller (0 first).
+    pub phase: u32,
+    /// Offset 68: number of phases (at least 1), written by `weft_plan` of phase 0.
+    pub n_phases: u32,
+    /// Offset 72: scalar arguments (alpha, beta, ...); f64 so that coordinates keep precision.
+    pub scalar: [f64; 4],
+    /// Offset 104: scalar result, written by `weft_finish` (reductions).
     pub result: f64,
 }
 
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     use core::mem::{offset_of, size_of};
-    assert!(size_of::<Job>() == 80);
+    assert!(size_of::<Job>() == 112);
     assert!(offset_of!(Job, n_chunks) == 4);
     assert!(offset_of!(Job, scratch_bytes) == 8);
     assert!(offset_of!(Job, scratch) == 12);
     assert!(offset_of!(Job, ptr) == 16);
     assert!(offset_of!(Job, dim) == 32);
-    assert!(offset_of!(Job, scalar) == 56);
-    assert!(offset_of!(Job, result) == 72);
+    assert!(offset_of!(Job, phase) == 64);
+    assert!(offset_of!(Job, n_phases) == 68);
+    assert!(offset_of!(Job, scalar) == 72);
+    assert!(offset_of!(Job, result) == 104);
 };
 
 /// What [`Job::kernel`] selects, and how each kernel reads the job's fields.
@@ -124,7 +136,7 @@ fn f32_ptr(job: &Job, i: usize) -> *mut f32 {
 }
 
 fn sgemm(job: &Job) -> gemm::Sgemm {
-    let [m, k, n, _, lda, ldb] = job.dim.map(|d| d as usize);
+    let [m, k, n, _, lda, ldb, _, _] = job.dim.map(|d| d as usize);
     let (trans_a, trans_b) = (job.dim[3] & TRANS_A != 0, job.dim[3] & TRANS_B != 0);
     // Row length of A and B as stored; a stride of 0 means packed rows.
     let (a_row, b_row) = (if trans_a { m } else { k }, if trans_b { k } else { n });
@@ -144,13 +156,15 @@ fn sgemm(job: &Job) -> gemm::Sgemm {
         b_strides: if trans_b { (1, ldb) } else { (ldb, 1) },
         c: f32_ptr(job, 2),
         ldc: n,
-        alpha: job.scalar[0],
-        beta: job.scalar[1],
+        alpha: job.scalar[0] as f32,
+        beta: job.scalar[1] as f32,
     }
 }
 
-/// Phase 1: writes `n_chunks` and `scratch_bytes`, returns `n_chunks`.
+/// Plans the current phase: writes `n_chunks` (and on phase 0 `scratch_bytes` and
+/// `n_phases`), returns `n_chunks`.
 pub fn plan(job: &mut Job) -> u32 {
+    job.n_phases = 1;
     let (n_chunks, scratch_bytes) = match kernel_of(job) {
         KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale => {
             (len(job).div_ceil(elementwise::CHUNK), 0)
@@ -187,8 +201,8 @@ pub unsafe fn chunk(job: &Job, chunk: u32) {
         match kernel_of(job) {
             KernelId::Add => elementwise::add(p(0), p(1), p(2), elementwise()),
             KernelId::Mul => elementwise::mul(p(0), p(1), p(2), elementwise()),
-            KernelId::Axpy => elementwise::axpy(job.scalar[0], p(0), p(1), p(2), elementwise()),
-            KernelId::Scale => elementwise::scale(job.scalar[0], p(0), p(1), elementwise()),
+            KernelId::Axpy => elementwise::axpy(job.scalar[0] as f32, p(0), p(1), p(2), elementwise()),
+            KernelId::Scale => elementwise::scale(job.scalar[0] as f32, p(0), p(1), elementwise()),
             KernelId::Sum => partial(reduce::chunk::<reduce::Sum, 1>([p(0)], reduction())),
             KernelId::Dot => partial(reduce::chunk::<reduce::Dot, 2>([p(0), p(1)], reduction())),
             KernelId::Min => partial(reduce::chunk::<reduce::Min, 1>([p(0)], reduction())),

@@ -4,7 +4,7 @@ use weft_kernels::{weft_abi_version, weft_alloc, weft_free, weft_job_size};
 
 #[test]
 fn versions() {
-    assert_eq!(weft_abi_version(), 1);
+    assert_eq!(weft_abi_version(), weft_kernels::abi::ABI_VERSION);
     assert_eq!(
         weft_job_size() as usize,
         size_of::<weft_kernels::abi::Job>()

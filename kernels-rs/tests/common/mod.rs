@@ -64,32 +64,47 @@ pub const ORDERS: [Order; 4] = [
 ];
 
 pub fn job(kernel: KernelId, ptr: &[usize], dim: &[u32], scalar: &[f32]) -> Job {
+    let scalar: Vec<f64> = scalar.iter().map(|&s| s as f64).collect();
     let mut job = Job {
         kernel: kernel as u32,
         ..Job::default()
     };
     job.ptr[..ptr.len()].copy_from_slice(ptr);
     job.dim[..dim.len()].copy_from_slice(dim);
-    job.scalar[..scalar.len()].copy_from_slice(scalar);
+    job.scalar[..scalar.len()].copy_from_slice(&scalar);
     job
 }
 
-/// plan → allocate scratch → every chunk (in `order`) → finish. Returns `job.result`.
+/// plan → allocate scratch → every chunk (in `order`) of every phase → finish. Returns `job.result`.
 pub fn run(job: &mut Job, order: Order) -> f64 {
     // SAFETY (whole fn): the tests build jobs whose pointers cover the sizes in `dim`.
+    job.phase = 0;
     let n = unsafe { weft_plan(job) };
     assert_eq!(n, job.n_chunks);
     assert_eq!(job.scratch_bytes % 8, 0);
+    assert!(job.n_phases >= 1);
     let mut scratch = vec![0u64; job.scratch_bytes as usize / 8];
     job.scratch = scratch.as_mut_ptr() as usize;
+    run_chunks(job, n, order);
+    for phase in 1..job.n_phases {
+        job.phase = phase;
+        let n = unsafe { weft_plan(job) };
+        run_chunks(job, n, order);
+    }
+    unsafe { weft_finish(job) };
+    job.result
+}
+
+/// Runs chunks `0..n` of the current phase in `order`.
+fn run_chunks(job: &Job, n: u32, order: Order) {
     let mut chunks: Vec<u32> = (0..n).collect();
+    // SAFETY: the caller planned this phase; each chunk index runs exactly once.
     match order {
         Order::Sequential => {}
         Order::Reversed => chunks.reverse(),
         Order::Shuffled(seed) => Rng::new(seed).shuffle(&mut chunks),
         Order::Threads(threads) => {
             let next = AtomicU32::new(0);
-            let job: &Job = job;
             std::thread::scope(|s| {
                 for _ in 0..threads {
                     s.spawn(|| loop {
@@ -107,8 +122,6 @@ pub fn run(job: &mut Job, order: Order) -> f64 {
     for c in chunks {
         unsafe { weft_chunk(job, c) };
     }
-    unsafe { weft_finish(job) };
-    job.result
 }
 
 /// Equal as values, with NaN == NaN (and -0 == +0).
