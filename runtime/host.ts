@@ -110,9 +110,14 @@ export async function createRuntime(options?: RuntimeOptions): Promise<Runtime> 
   }
   pool.refs++;
   if (resolved.trace) pool.traceControl.start();
-  const backend = new HostBackend(pool, resolved.composition, resolved.maxQueue, release);
+  const reg = registry();
+  const backend = new HostBackend(pool, resolved.composition, resolved.maxQueue, async () => {
+    if (reg.hostRuntime === runtime) reg.hostRuntime = undefined;
+    await release();
+  });
   const runtime = new Runtime(backend, Math.min(resolved.threads, pool.budget), resolved.composition);
-  registry().hostRuntime = runtime;
+  // getRuntime() on the host answers with the page's shared runtime, never an isolated one.
+  if (!resolved.isolated) reg.hostRuntime = runtime;
   return runtime;
 }
 

@@ -7,6 +7,7 @@
 import { release, tryAcquire, wakeIdleWorkers } from './budget.js';
 import {
   ERR_CRASH,
+  ERR_TRAP,
   H,
   J,
   JobState,
@@ -161,8 +162,12 @@ function leave(ctx: JobContext, slot: number): void {
   progressed(ctx, slot);
 }
 
-/** Claims and runs chunks until none are left or the job is aborted. */
-function runChunks(ctx: JobContext, slot: number): void {
+/**
+ * Claims and runs chunks until none are left or the job is aborted. Each chunk, from claim
+ * to completion count, is one critical section: a worker terminated on purpose never leaves
+ * a chunk half done (critical.ts). Returns the trap, if this thread's chunk trapped.
+ */
+function runChunks(ctx: JobContext, slot: number): unknown {
   const { ctrl, exports } = ctx;
   const n = get(ctx, slot, J.N_CHUNKS);
   const at = get(ctx, slot, J.JOB_PTR);
@@ -170,23 +175,28 @@ function runChunks(ctx: JobContext, slot: number): void {
   const id = get(ctx, slot, J.ID);
   const next = jobWord(slot, J.NEXT);
   const abort = jobWord(slot, J.ABORT);
-  for (;;) {
-    if (Atomics.load(ctrl, abort) !== 0) return;
+  let trap: unknown;
+  const runOne = (): boolean => {
+    if (Atomics.load(ctrl, abort) !== 0) return false;
     const chunk = Atomics.add(ctrl, next, 1);
-    if (chunk >= n) return;
+    if (chunk >= n) return false;
     const span = ctx.trace && Atomics.load(ctrl, H.TRACE_ON) ? ctx.trace.begin(SpanKind.CHUNK, kernel, id, chunk) : -1;
     try {
       guarded(ctx, () => exports.weft_chunk(at, chunk));
-    } catch {
+    } catch (error) {
       // A trap inside a kernel: the job fails, the thread and the pool carry on.
-      set(ctx, slot, J.ERROR, 1);
+      trap = error;
+      set(ctx, slot, J.ERROR, ERR_TRAP);
       Atomics.store(ctrl, abort, 1);
     } finally {
       if (span >= 0) ctx.trace!.end(span);
     }
     Atomics.add(ctrl, jobWord(slot, J.DONE), 1);
     progressed(ctx, slot);
-  }
+    return true;
+  };
+  while (critical(ctrl, ctx.worker, runOne));
+  return trap;
 }
 
 /** Finished: every chunk done, or aborted with nobody still inside. */
@@ -212,7 +222,7 @@ export interface JobResult {
 }
 
 /** Reads the outcome, frees the slot and its scratch. Throws if the job failed or was aborted. */
-function finishJob(ctx: JobContext, slot: number, spec: JobSpec, reason?: unknown): JobResult {
+function finishJob(ctx: JobContext, slot: number, spec: JobSpec, reason?: unknown, trap?: unknown): JobResult {
   const at = jobAddress(ctx.jobs, slot);
   const error = get(ctx, slot, J.ERROR);
   const aborted = get(ctx, slot, J.ABORT) !== 0;
@@ -226,7 +236,7 @@ function finishJob(ctx: JobContext, slot: number, spec: JobSpec, reason?: unknow
     releaseSlot(ctx.ctrl, ctx.heap, ctx.jobs, slot);
   }
   if (error === ERR_CRASH) throw new WorkerCrashedError();
-  if (error !== 0) throw new KernelError(spec.name);
+  if (error !== 0) throw new KernelError(spec.name, trap);
   if (aborted) throw new AbortError(reason);
   return { result };
 }
@@ -270,15 +280,16 @@ export async function waitAsync(ctrl: Int32Array, slot: number, done: () => bool
 export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
   const slot = workerSlot(ctx.worker);
   const phases = writeJob(ctx, slot, spec);
+  let trap: unknown;
   for (let phase = 0; phase < phases && get(ctx, slot, J.ABORT) === 0; phase++) {
     openPhase(ctx, slot, spec, phase, true);
-    runChunks(ctx, slot);
+    trap ??= runChunks(ctx, slot);
     leave(ctx, slot);
     waitSync(ctx, slot, () => isSettled(ctx, slot));
     beginClosing(ctx.ctrl, slot);
     waitSync(ctx, slot, () => isEmpty(ctx, slot));
   }
-  return finishJob(ctx, slot, spec);
+  return finishJob(ctx, slot, spec, undefined, trap);
 }
 
 /**
@@ -351,7 +362,9 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
       if (!token) break;
     }
     if (!tryJoin(ctx, slot)) continue;
-    runChunks(ctx, slot);
+    const trap = runChunks(ctx, slot);
+    // The caller sees only "kernel failed"; the trap itself is reported where it happened.
+    if (trap !== undefined) console.error('weft: kernel trapped on a helping worker:', trap);
     leave(ctx, slot);
     worked = true;
   }
@@ -366,16 +379,20 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
 
 /**
  * Host side, after a worker died: settle what its control record says it held, so no job
- * waits forever for it and no token stays taken. The slot it owned is reclaimed separately
- * (`reclaimSlot`), before the replacement worker starts.
+ * waits forever for it and no token stays taken. A worker that died inside a critical section
+ * (it crashed; the host never terminates one there) may have left a chunk half done: that
+ * job fails with WorkerCrashedError. One stopped at a safe point only stops taking part.
+ * The slot it owned is reclaimed separately (`reclaimSlot`), before its replacement starts.
  */
-export function settleDeadWorker(ctrl: Int32Array, worker: number): void {
+export function settleDeadWorker(ctrl: Int32Array, worker: number, midChunk: boolean): void {
   const joined = Atomics.load(ctrl, workerWord(worker, W.JOINED));
   if (joined !== 0) {
     const slot = joined - 1;
     Atomics.sub(ctrl, jobWord(slot, J.STATE), PARTICIPANT);
-    Atomics.store(ctrl, jobWord(slot, J.ERROR), ERR_CRASH);
-    Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
+    if (midChunk) {
+      Atomics.store(ctrl, jobWord(slot, J.ERROR), ERR_CRASH);
+      Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
+    }
     Atomics.add(ctrl, jobWord(slot, J.PROGRESS), 1);
     Atomics.notify(ctrl, jobWord(slot, J.PROGRESS));
     Atomics.store(ctrl, workerWord(worker, W.JOINED), 0);

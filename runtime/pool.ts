@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWorker, type SpawnedWorker } from '#platform';
 import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
 import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
-import { claimForTermination } from './critical.js';
+import { diedInside, stopAtSafePoint } from './critical.js';
 import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
@@ -34,6 +34,9 @@ import {
   type ThreadMemory,
 } from './wasm.js';
 
+/** How long a new worker may take to initialise before start-up is declared failed. */
+const STARTUP_MS = 30_000;
+
 /** A task from submission to settlement. */
 interface Task {
   request: TaskRequest;
@@ -53,6 +56,8 @@ interface PoolSlot {
   index: number;
   api: Comlink.Remote<WorkerApi>;
   spawned: SpawnedWorker;
+  /** False from the moment it is being replaced (or failed to start). */
+  alive: boolean;
   ready: boolean;
   /** The host-dispatched task running on it (nested inline tasks are not counted here). */
   task: Task | null;
@@ -114,7 +119,12 @@ export class Pool {
     } else {
       pool = new Pool(kernels, 1, null, null);
     }
-    await Promise.all(Array.from({ length: pool.budget }, (_, i) => pool.startWorker(i)));
+    try {
+      await Promise.all(Array.from({ length: pool.budget }, (_, i) => pool.startWorker(i)));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     return pool;
   }
 
@@ -124,16 +134,38 @@ export class Pool {
 
   // --- workers ---
 
+  /**
+   * Spawns the worker for `index` and waits until it is initialised. Rejects if it dies or
+   * stays silent before that (a worker script that cannot load, blocked by COEP, ...), so
+   * start-up fails loudly instead of respawning forever.
+   */
   private async startWorker(index: number): Promise<void> {
     const spawned = spawnWorker(`weft-${index}`);
     const api = Comlink.wrap<WorkerApi>(spawned.endpoint);
-    const slot: PoolSlot = this.slots[index] ?? { index, api, spawned, ready: false, task: null, pendingKernels: new Set() };
-    Object.assign(slot, { api, spawned, ready: false, task: null });
+    const slot: PoolSlot = this.slots[index] ?? { index, api, spawned, alive: true, ready: false, task: null, pendingKernels: new Set() };
+    Object.assign(slot, { api, spawned, alive: true, ready: false, task: null });
     this.slots[index] = slot;
-    spawned.onCrash((error) => void this.replace(slot, spawned, new WorkerCrashedError(error)));
+    let failStartup!: (error: unknown) => void;
+    const startupFailed = new Promise<never>((_, reject) => (failStartup = reject));
+    spawned.onCrash((error) => {
+      if (slot.ready) void this.replace(slot, spawned, new WorkerCrashedError(error), true);
+      else failStartup(new WorkerCrashedError(error));
+    });
+    const timer = setTimeout(() => failStartup(new WorkerCrashedError(new Error(`worker ${index} did not start within ${STARTUP_MS} ms`))), STARTUP_MS);
     const channel = createChannel();
     Comlink.expose(this.hostApi, portEndpoint(channel.port1 as never));
-    await api.init(Comlink.transfer(this.initFor(slot, channel.port2 as MessagePort), [channel.port2 as MessagePort]));
+    try {
+      await Promise.race([
+        api.init(Comlink.transfer(this.initFor(slot, channel.port2 as MessagePort), [channel.port2 as MessagePort])),
+        startupFailed,
+      ]);
+    } catch (error) {
+      slot.alive = false;
+      await spawned.terminate();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     slot.ready = true;
     for (const pending of slot.pendingKernels) this.sendKernel(slot, pending);
     this.pump();
@@ -157,26 +189,34 @@ export class Pool {
    * Terminates a worker (it crashed, or its task was aborted) and starts another at the same
    * index. Everything the dead worker held is settled first, so nothing waits for it.
    */
-  private async replace(slot: PoolSlot, spawned: SpawnedWorker, reason: unknown): Promise<void> {
-    if (slot.spawned !== spawned) return; // already replaced
+  private async replace(slot: PoolSlot, spawned: SpawnedWorker, reason: unknown, crashed: boolean): Promise<void> {
+    if (slot.spawned !== spawned || !slot.alive) return; // already being replaced
+    slot.alive = false;
     slot.ready = false;
     if (slot.task) this.settle(slot.task, false, reason);
-    if (this.host) {
-      // Never cut a worker off inside the allocator or mid-bookkeeping (see critical.ts).
-      while (!claimForTermination(this.ctrl, slot.index)) await new Promise((r) => setTimeout(r, 0));
-    }
+    // Never cut a worker off inside the allocator, a chunk or its bookkeeping (critical.ts).
+    if (this.host && !crashed) await stopAtSafePoint(this.ctrl, slot.index);
+    const midChunk = this.host !== null && crashed && diedInside(this.ctrl, slot.index);
     await spawned.terminate();
     const task = slot.task;
     slot.task = null;
     if (task) this.releaseTaskToken();
     if (this.host) {
       closeOpenSpans(this.trace, slot.index, now());
-      settleDeadWorker(this.ctrl, slot.index);
+      settleDeadWorker(this.ctrl, slot.index, midChunk);
       await reclaimSlot(this.ctrl, this.host.heap, this.host.jobs, slot.index);
       Atomics.store(this.ctrl, workerWord(slot.index, W.CRITICAL), 0);
     }
     if (this.closing) return;
-    await this.startWorker(slot.index);
+    try {
+      await this.startWorker(slot.index);
+    } catch (error) {
+      // The pool runs on with one worker fewer; if none is left, queued work cannot run.
+      console.error(`weft: could not replace worker ${slot.index}:`, error);
+      if (!this.slots.some((s) => s.alive)) {
+        for (const task of this.queue.splice(0)) this.settle(task, false, error);
+      }
+    }
   }
 
   private readonly hostApi: HostApi = {
@@ -279,7 +319,7 @@ export class Pool {
       task.client.queued--;
       this.settle(task, false, reason);
     } else if (task.worker) {
-      void this.replace(task.worker, task.worker.spawned, reason);
+      void this.replace(task.worker, task.worker.spawned, reason, false);
     }
   }
 

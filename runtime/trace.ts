@@ -86,7 +86,8 @@ export interface LeaseSpan {
 export interface ChromeTrace {
   traceEvents: TraceEvent[];
   displayTimeUnit: 'ms';
-  otherData: { budget: number; producer: 'weft' };
+  /** `origin`: the absolute time (ms, `performance.timeOrigin + performance.now()`) of ts = 0. */
+  otherData: { budget: number; producer: 'weft'; origin: number };
 }
 
 export interface TraceEvent {
@@ -156,7 +157,7 @@ export function exportTrace(
       args: { threads: l.threads },
     });
   }
-  return { traceEvents: events, displayTimeUnit: 'ms', otherData: { budget, producer: 'weft' } };
+  return { traceEvents: events, displayTimeUnit: 'ms', otherData: { budget, producer: 'weft', origin } };
 }
 
 export interface BudgetReport {
