@@ -88,6 +88,8 @@ export class Pool {
   /** Host-side writer for fallback mode, where the worker's own records are out of reach. */
   private readonly hostTrace: TraceWriter | null;
   private closing = false;
+  /** Workers still starting up: `close()` fails them instead of waiting. */
+  private readonly startups = new Set<(error: unknown) => void>();
   refs = 0;
 
   private constructor(
@@ -152,6 +154,7 @@ export class Pool {
       else failStartup(new WorkerCrashedError(error));
     });
     const timer = setTimeout(() => failStartup(new WorkerCrashedError(new Error(`worker ${index} did not start within ${STARTUP_MS} ms`))), STARTUP_MS);
+    this.startups.add(failStartup);
     const channel = createChannel();
     Comlink.expose(this.hostApi, portEndpoint(channel.port1 as never));
     try {
@@ -165,6 +168,7 @@ export class Pool {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.startups.delete(failStartup);
     }
     slot.ready = true;
     for (const pending of slot.pendingKernels) this.sendKernel(slot, pending);
@@ -211,6 +215,7 @@ export class Pool {
     try {
       await this.startWorker(slot.index);
     } catch (error) {
+      if (this.closing) return;
       // The pool runs on with one worker fewer; if none is left, queued work cannot run.
       console.error(`weft: could not replace worker ${slot.index}:`, error);
       if (!this.slots.some((s) => s.alive)) {
@@ -474,6 +479,7 @@ export class Pool {
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const fail of this.startups) fail(new AbortError('runtime closed'));
     for (const task of this.queue.splice(0)) this.settle(task, false, new AbortError('runtime closed'));
     await Promise.all(
       this.slots.map(async (slot) => {

@@ -5,7 +5,6 @@
  * view), so limits nest by construction and stay correct across `await`.
  */
 import { resolveModuleUrl } from '#platform';
-import type { Transferable as NodeTransferable } from 'node:worker_threads';
 import { RuntimeClosedError, WeftArgumentError } from './errors.js';
 import { kernelBuilders, type KernelApi, type KernelArray, type KernelCall } from './kernels/index.js';
 import { composition as validComposition, duration, object, signal, threads as validThreads, type Composition } from './options.js';
@@ -43,7 +42,7 @@ export interface TaskOptions {
   /** Milliseconds; on expiry the task is aborted and rejects with TimeoutError. */
   timeout?: number;
   /** Objects to transfer (not copy) to the worker, e.g. ArrayBuffers among the arguments. */
-  transfer?: Array<Transferable | NodeTransferable>;
+  transfer?: readonly object[];
   /** Receives whatever the task passes to `getRuntime().progress(value)`. */
   onProgress?: (value: unknown) => void;
 }

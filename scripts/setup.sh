@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what weft's build and tests need, idempotently, then builds dist/ (wasm + runtime).
-#   - Debian packages: chromium (+driver) for the browser tests; Debian's Rust toolchain
+#   - Debian packages: chromium (+driver), firefox-esr, and WebKitGTK's webkit2gtk-driver with xvfb
+#     (WebKitGTK needs a display) for the browser tests on three engines; Debian's Rust toolchain
 #     (rustc-web, cargo-web, rust-web-src for -Zbuild-std) and lld-22 for the wasm build.
 #     apt-get runs only when one of them is missing.
 #   - npm dependencies: `npm ci` from the lockfile, skipped when node_modules already matches it.
-#   - `npm run build`: always (cargo and tsc are incremental).
+#   - `npm run build`: always (cargo is incremental): wasm, runtime (tsc), CDN bundle (esbuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium chromium-driver rustc-web cargo-web rust-web-src lld-22)
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb rustc-web cargo-web rust-web-src lld-22)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
