@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { weftDemo } from './demo/vite-plugin.ts';
+import { weftTasks } from './runtime/vite.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -48,7 +49,7 @@ export default defineConfig({
   // Relative asset URLs, so the built site works from any sub-path (GitHub Pages: /<repo>/).
   base: './',
   appType: 'mpa',
-  plugins: [weftDemo()],
+  plugins: [weftTasks(), weftDemo()],
   server: {
     headers: isolation,
     fs: { allow: [root] },

@@ -1,4 +1,4 @@
-// The demo site's one Vite plugin: cross-origin isolation where the host cannot set headers.
+// The demo site's Vite plugin: cross-origin isolation where the host cannot set headers.
 //
 // coi-serviceworker (npm) is a classic script that, on a page without COOP/COEP, registers
 // itself as a service worker which adds the two headers to every response, then reloads the
@@ -7,17 +7,10 @@
 // build): a service worker controls what lies under its own folder, and that must include
 // assets/, since a worker script's request is matched by its own URL and a worker script
 // without the headers is blocked. The build also gets a root index.html that forwards to
-// demo/, so the site's root URL opens the demo.
-//
-// It also builds task modules: `import url from './tasks.js?task'` gives the URL of the module
-// for `rt.module(url)`. A task module is imported by pool workers and must keep its exports,
-// which neither a plain asset URL (`new URL(..., import.meta.url)`: copied unbundled, its bare
-// `weft` import unresolved) nor a worker bundle (`?worker&url`: exports tree-shaken away) does.
-// In the build it is emitted as a chunk with its exports preserved (sharing the runtime chunk
-// with the page); the dev server serves the source module as it is.
+// demo/, so the site's root URL opens the demo. Task modules (`?task` imports) are weft's own
+// plugin, `weft/vite`, as any app would use it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { relative } from 'node:path';
 import type { Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
@@ -31,31 +24,10 @@ const ROOT_INDEX = `<!doctype html>
 </html>
 `;
 
-const TASK = '?task';
-
 export function weftDemo(): Plugin {
   const sw = () => readFileSync(require.resolve('coi-serviceworker/coi-serviceworker.min.js'));
-  let command: 'serve' | 'build' = 'serve';
-  let root = process.cwd();
   return {
     name: 'weft-demo',
-    enforce: 'pre',
-    configResolved(config) {
-      command = config.command;
-      root = config.root;
-    },
-    async resolveId(source, importer) {
-      if (!source.endsWith(TASK)) return null;
-      const resolved = await this.resolve(source.slice(0, -TASK.length), importer, { skipSelf: true });
-      return resolved ? resolved.id + TASK : null;
-    },
-    load(id) {
-      if (!id.endsWith(TASK)) return null;
-      const file = id.slice(0, -TASK.length);
-      if (command === 'serve') return `export default new URL(${JSON.stringify('/' + relative(root, file))}, import.meta.url).href;`;
-      const ref = this.emitFile({ type: 'chunk', id: file, preserveSignature: 'strict' });
-      return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
-    },
     configureServer(server) {
       server.middlewares.use(`/${SW_FILE}`, (_req, res) => {
         res.setHeader('Content-Type', 'text/javascript');
