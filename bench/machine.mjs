@@ -1,0 +1,98 @@
+// How much of the machine the bench had: benchmarks on a shared box mean little if something
+// else was running. Linux only (/proc); elsewhere every figure is null.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+function read(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** System-wide jiffies: [busy, total]. */
+function systemJiffies() {
+  const line = read('/proc/stat')?.split('\n')[0];
+  if (!line) return null;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = v[3] + (v[4] || 0); // idle + iowait
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0); // guest time is already in user
+  return [total - idle, total];
+}
+
+/** utime+stime (jiffies) of this process and each live descendant (chromium, its renderers), by pid. */
+function ourProcesses() {
+  const stats = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = read(`/proc/${name}/stat`);
+    if (!s) continue;
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    // fields after the command: state(0) ppid(1) ... utime(11) stime(12)
+    stats.set(Number(name), { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) });
+  }
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, { ppid }] of stats) {
+      if (!ours.has(pid) && ours.has(ppid)) {
+        ours.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return new Map([...ours].filter((pid) => stats.has(pid)).map((pid) => [pid, stats.get(pid).cpu]));
+}
+
+const loadavg = () => read('/proc/loadavg')?.split(' ').slice(0, 3).map(Number) ?? null;
+
+/**
+ * Measures, while the bench runs, what share of all CPU time went to processes other than
+ * this bench (0 = the machine was ours alone). Samples our process tree every 250 ms, so
+ * renderers that exit in between (closed browser contexts) are still counted.
+ */
+export class CpuMonitor {
+  start() {
+    this.sys0 = systemJiffies();
+    if (!this.sys0) return this;
+    this.load0 = loadavg();
+    this.base = ourProcesses(); // processes older than the bench count from now on
+    this.last = new Map(this.base);
+    this.timer = setInterval(() => this.tick(), 250);
+    this.timer.unref?.();
+    return this;
+  }
+
+  tick() {
+    for (const [pid, cpu] of ourProcesses()) this.last.set(pid, cpu);
+  }
+
+  stop() {
+    if (!this.sys0) return null;
+    clearInterval(this.timer);
+    this.tick();
+    const sys1 = systemJiffies();
+    let ours = 0;
+    for (const [pid, cpu] of this.last) ours += cpu - (this.base.get(pid) ?? 0);
+    const total = sys1[1] - this.sys0[1];
+    const busy = sys1[0] - this.sys0[0];
+    if (total <= 0) return null;
+    return {
+      othersCpuShare: Math.min(1, Math.max(0, (busy - ours) / total)),
+      oursCpuShare: Math.min(1, ours / total),
+      loadStart: this.load0,
+      loadEnd: loadavg(),
+      cores: cpus().length,
+    };
+  }
+}
+
+/** Busy share of the whole machine over `ms` (before the bench starts, all of it is others'). */
+export async function busyShare(ms = 1000) {
+  const a = systemJiffies();
+  if (!a) return null;
+  await new Promise((r) => setTimeout(r, ms));
+  const b = systemJiffies();
+  return (b[0] - a[0]) / Math.max(1, b[1] - a[1]);
+}
