@@ -77,10 +77,15 @@ interface SharedPoolEntry {
 /**
  * Creates a runtime. By default it joins the page's shared pool (created on first use, sized
  * by the first runtime's `threads`); a later runtime asking for fewer threads gets a view
- * limited to that many. `isolated: true` gives it a pool and budget of its own.
+ * limited to that many. Called inside a task, it returns a view of the pool the task runs on.
+ * `isolated: true` gives it a pool and budget of its own.
  */
 export async function createRuntime(options?: RuntimeOptions): Promise<Runtime> {
   const resolved = resolveOptions(options, defaultThreads());
+  // Inside a task, a library that creates "its own" runtime gets the pool it is already
+  // running on (with the task's limits), not a second pool: that is the point of one budget.
+  const inTask = registry().workerRuntime;
+  if (inTask && !resolved.isolated) return inTask().limit({ threads: resolved.threads, composition: resolved.composition });
   const shared = sharedMemoryAvailable();
   let pool: Pool;
   let release: () => Promise<void>;

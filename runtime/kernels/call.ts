@@ -33,8 +33,12 @@ export interface KernelCall<R = unknown> {
   name: string;
   /** Input arrays, in `Job.ptr` order; the output array (if any) follows them. */
   inputs: KernelArray[];
-  /** The array result's type and length, or null for a scalar result. */
-  output: { type: KernelArrayType; length: number } | null;
+  /**
+   * The array result's type and length, or null for a scalar result. `init`: the output's
+   * initial contents (same type and length), copied into the output block before the kernel
+   * runs unless the output block already is that array (e.g. gemm with beta ≠ 0 reads C).
+   */
+  output: { type: KernelArrayType; length: number; init?: KernelArray } | null;
   out?: KernelArray;
   dim: number[];
   scalar: number[];
@@ -45,7 +49,9 @@ export interface KernelCall<R = unknown> {
 }
 
 /** The part of a call that crosses to a worker in fallback mode (no signal, no `out`). */
-export type WireKernelCall = Omit<KernelCall, 'signal' | 'out' | 'output'> & { output: { type: string; length: number } | null };
+export type WireKernelCall = Omit<KernelCall, 'signal' | 'out' | 'output'> & {
+  output: { type: string; length: number; init?: KernelArray } | null;
+};
 
 export function typedArray<T extends KernelArray>(name: string, value: unknown, type: { new (n: number): T; name: string }): T {
   if (!(value instanceof type)) throw new WeftArgumentError(name, `a ${type.name}`, value);
@@ -92,11 +98,11 @@ const ARRAY_TYPES: Record<string, KernelArrayType> = { Float32Array, Int32Array,
 
 export function toWire(call: KernelCall): WireKernelCall {
   const { signal: _signal, out: _out, output, __result: _r, ...rest } = call;
-  return { ...rest, output: output && { type: output.type.name, length: output.length } };
+  return { ...rest, output: output && { type: output.type.name, length: output.length, init: output.init } };
 }
 
 export function fromWire(wire: WireKernelCall): KernelCall {
-  return { ...wire, output: wire.output && { type: ARRAY_TYPES[wire.output.type], length: wire.output.length } };
+  return { ...wire, output: wire.output && { type: ARRAY_TYPES[wire.output.type], length: wire.output.length, init: wire.output.init } };
 }
 
 /**
@@ -127,6 +133,12 @@ export async function executeInHeap(
     if (output) {
       outPtr = out && heap.contains(out) ? out.byteOffset : temporary(output.length * output.type.BYTES_PER_ELEMENT);
       ptr.push(outPtr);
+      const { init } = output;
+      if (init && !(heap.contains(init) && init.byteOffset === outPtr)) {
+        // copyWithin (memmove) when init is itself in the heap: it may overlap the output block.
+        if (heap.contains(init)) heap.u8().copyWithin(outPtr, init.byteOffset, init.byteOffset + init.byteLength);
+        else heap.u8().set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength), outPtr);
+      }
     }
     const { result } = await run({ kernel: call.kernel, name: call.name, ptr, dim: call.dim, scalar: call.scalar, threads: threadCount });
     if (!output) return result;

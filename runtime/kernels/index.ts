@@ -4,10 +4,12 @@
  */
 import { blas, blasIds } from './blas.js';
 import type { KernelCall } from './call.js';
+import { data, dataIds } from './data.js';
+import { image, imageIds } from './image.js';
 
-export const kernelBuilders = { ...blas };
+export const kernelBuilders = { ...blas, ...image, ...data };
 
-const ids: Record<string, number> = { ...blasIds };
+const ids: Record<string, number> = { ...blasIds, ...imageIds, ...dataIds };
 const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
 export const kernelName = (id: number): string => names[id] ?? `kernel ${id}`;
 
@@ -19,5 +21,7 @@ export type KernelApi = {
 };
 
 export type { KernelCall, KernelOptions, KernelArray, WireKernelCall } from './call.js';
-export type { MatmulOptions } from './blas.js';
+export type { MatmulOptions, GemmOptions, BatchedMatmulOptions } from './blas.js';
+export type { SortableArray, SortOptions, ArgsortOptions, PrefixSumOptions, HistogramOptions, MatrixOptions } from './data.js';
+export type { GaussianBlurOptions, BoxBlurOptions, Conv2dOptions, MandelbrotOptions } from './image.js';
 export { executeInHeap, toWire, fromWire } from './call.js';
