@@ -5,7 +5,8 @@
  * that never oversteps; release wakes everyone who might be waiting for a token.
  */
 import { H } from './control.js';
-import { AbortError, throwIfAborted } from './errors.js';
+import { throwIfAborted } from './errors.js';
+import { abandonable } from './settle.js';
 
 /** Takes `n` tokens if all `n` are free right now; never blocks. */
 export function tryAcquire(ctrl: Int32Array, n = 1): boolean {
@@ -63,18 +64,10 @@ export async function acquireWhenFree(ctrl: Int32Array, n: number, signal?: Abor
     throwIfAborted(signal);
     const seen = Atomics.load(ctrl, H.USED);
     if (tryAcquire(ctrl, n)) return;
-    await raceAbort(usedChanged(ctrl, seen), signal);
+    await abandonable(usedChanged(ctrl, seen), signal);
   }
 }
 
-function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | void> {
-  if (!signal) return p;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new AbortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /** The budget counters as `info()` reports them. */
 export function budgetSnapshot(ctrl: Int32Array) {

@@ -41,14 +41,20 @@ function park(ctrl: Int32Array, at: number): never {
   for (;;) Atomics.wait(ctrl, at, Critical.PARKED);
 }
 
-/** Host side: resolves once the worker is stopped outside every critical section. */
-export async function stopAtSafePoint(ctrl: Int32Array, worker: number): Promise<void> {
+/**
+ * Host side: stops the worker outside every critical section. Resolves true once it is
+ * stopped, or false if `ms` pass first (a thread that died inside a section never answers).
+ */
+export async function stopAtSafePoint(ctrl: Int32Array, worker: number, ms = Infinity): Promise<boolean> {
   const at = workerWord(worker, W.CRITICAL);
+  const deadline = performance.now() + ms;
   for (;;) {
     const state = Atomics.compareExchange(ctrl, at, Critical.OUTSIDE, Critical.PARKED);
-    if (state === Critical.OUTSIDE || state === Critical.PARKED) return;
+    if (state === Critical.OUTSIDE || state === Critical.PARKED) return true;
     if (state === Critical.INSIDE) Atomics.compareExchange(ctrl, at, Critical.INSIDE, Critical.KILL_REQUESTED);
-    const wait = Atomics.waitAsync(ctrl, at, Critical.KILL_REQUESTED);
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    const wait = Atomics.waitAsync(ctrl, at, Critical.KILL_REQUESTED, left === Infinity ? undefined : left);
     if (wait.async) await wait.value;
   }
 }

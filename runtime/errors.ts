@@ -115,3 +115,24 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 }
+
+/** An error as plain data, to cross a message channel with its code intact. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: WeftErrorCode;
+  argument?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  const e = error as Partial<WeftError & WeftArgumentError>;
+  if (e === null || typeof e !== 'object') return { name: 'Error', message: String(error) };
+  return { name: String(e.name ?? 'Error'), message: String(e.message ?? error), stack: e.stack, code: e.code, argument: e.argument };
+}
+
+/** Rebuilds a serialized error: a WeftError with its code if it had one, else a plain Error. */
+export function reviveError(data: SerializedError): Error {
+  const error = data.code ? new WeftError(data.code, data.message) : new Error(data.message);
+  return Object.assign(error, { name: data.name, stack: data.stack, ...(data.argument ? { argument: data.argument } : {}) });
+}

@@ -127,7 +127,8 @@ function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, 
   set(ctx, slot, J.ID, Atomics.add(ctx.ctrl, H.JOB_SEQ, 1));
   critical(ctx.ctrl, ctx.worker, () => {
     // The caller's own place is taken in the same store that opens the job, so helpers can
-    // never fill the job before the caller joins: the caller always runs its own chunks.
+    // never crowd the caller out: it claims chunks until none are left, so its kernel never
+    // waits for another thread to start (helpers may still take every chunk first).
     set(ctx, slot, J.STATE, JobState.OPEN | (callerJoins ? PARTICIPANT : 0));
     if (callerJoins) Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
   });
@@ -155,11 +156,15 @@ function tryJoin(ctx: JobContext, slot: number): boolean {
 }
 
 function leave(ctx: JobContext, slot: number): void {
+  // The notification belongs in the same critical section as the change it announces: a
+  // worker stopped at the section's end must not leave a waiter unwoken.
   critical(ctx.ctrl, ctx.worker, () => {
-    Atomics.sub(ctx.ctrl, jobWord(slot, J.STATE), PARTICIPANT);
-    Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), 0);
+    // Whoever clears JOINED gives the place back: this thread, or the host settling it as dead.
+    if (Atomics.exchange(ctx.ctrl, workerWord(ctx.worker, W.JOINED), 0) === slot + 1) {
+      Atomics.sub(ctx.ctrl, jobWord(slot, J.STATE), PARTICIPANT);
+    }
+    progressed(ctx, slot);
   });
-  progressed(ctx, slot);
 }
 
 /**
@@ -370,8 +375,7 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
   }
   if (token && !hasToken) {
     critical(ctrl, ctx.worker, () => {
-      Atomics.store(ctrl, workerWord(ctx.worker, W.TOKEN), 0);
-      release(ctrl);
+      if (Atomics.exchange(ctrl, workerWord(ctx.worker, W.TOKEN), 0) === 1) release(ctrl);
     });
   }
   return worked;
@@ -385,7 +389,7 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
  * The slot it owned is reclaimed separately (`reclaimSlot`), before its replacement starts.
  */
 export function settleDeadWorker(ctrl: Int32Array, worker: number, midChunk: boolean): void {
-  const joined = Atomics.load(ctrl, workerWord(worker, W.JOINED));
+  const joined = Atomics.exchange(ctrl, workerWord(worker, W.JOINED), 0);
   if (joined !== 0) {
     const slot = joined - 1;
     Atomics.sub(ctrl, jobWord(slot, J.STATE), PARTICIPANT);
@@ -395,7 +399,6 @@ export function settleDeadWorker(ctrl: Int32Array, worker: number, midChunk: boo
     }
     Atomics.add(ctrl, jobWord(slot, J.PROGRESS), 1);
     Atomics.notify(ctrl, jobWord(slot, J.PROGRESS));
-    Atomics.store(ctrl, workerWord(worker, W.JOINED), 0);
   }
   if (Atomics.exchange(ctrl, workerWord(worker, W.TOKEN), 0) === 1) release(ctrl);
 }

@@ -27,6 +27,9 @@ export function crossOriginIsolated(): boolean {
   return globalThis.crossOriginIsolated === true;
 }
 
+/** How long a terminated browser worker is given to really stop (see `terminate`). */
+const TERMINATE_GRACE_MS = 100;
+
 export interface SpawnedWorker {
   endpoint: Endpoint;
   /** Called once if the worker dies on its own (an uncaught error, out of memory). */
@@ -48,6 +51,11 @@ export function spawnWorker(name: string): SpawnedWorker {
     },
     async terminate() {
       worker.terminate();
+      // terminate() does not wait for the thread to stop, and nothing reports when it has. It
+      // is parked outside every critical section by now (critical.ts), and browsers interrupt
+      // it within milliseconds; its stack, TLS and control record are reused only after this
+      // grace period, so a thread still winding down cannot touch its successor's state.
+      await new Promise((resolve) => setTimeout(resolve, TERMINATE_GRACE_MS));
     },
   };
 }

@@ -8,11 +8,11 @@ import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWo
 import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
 import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
 import { diedInside, stopAtSafePoint } from './critical.js';
-import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, throwIfAborted } from './errors.js';
+import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, serializeError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
 import { executeInHeap, kernelName, toWire, type KernelArray, type KernelCall } from './kernels/index.js';
-import type { HostApi, NestedAnswer, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
+import type { HostApi, NestedAnswer, NestedRequest, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import type { Lease, RuntimeInfo, TraceControl, ValidTaskOptions } from './runtime.js';
 import {
   SpanKind,
@@ -36,6 +36,8 @@ import {
 
 /** How long a new worker may take to initialise before start-up is declared failed. */
 const STARTUP_MS = 30_000;
+/** How long a worker that reported a crash gets to park at a safe point, if it is still alive. */
+const CRASH_PARK_MS = 1_000;
 
 /** A task from submission to settlement. */
 interface Task {
@@ -49,6 +51,8 @@ interface Task {
   onAbort?: () => void;
   /** Counted against this client's maxQueue while waiting. */
   client: { queued: number };
+  /** For a nested task sent to another worker: the worker of the task that submitted it. */
+  parent?: PoolSlot;
 }
 
 /** One place in the pool; its worker may be replaced, the index stays. */
@@ -61,6 +65,8 @@ interface PoolSlot {
   ready: boolean;
   /** The host-dispatched task running on it (nested inline tasks are not counted here). */
   task: Task | null;
+  /** Ids of nested tasks it runs inline, counted in ACTIVE_TASKS until they finish. */
+  inline: Set<number>;
   /** Fallback mode: kernel calls sent to it and not yet answered, re-sent if it dies. */
   pendingKernels: Set<PendingKernel>;
   thread?: ThreadMemory;
@@ -82,6 +88,8 @@ export class Pool {
   private nextTaskId = 1;
   private readonly taskNames = new Map<number, string>();
   private leases: LeaseSpan[] = [];
+  /** When workers were terminated, by index (for the trace: see exportTrace). */
+  private readonly deaths = new Map<number, number[]>();
   private pendingLeases = 0;
   private tokenWait: Promise<unknown> | null = null;
   private traceSince = 0;
@@ -144,7 +152,7 @@ export class Pool {
   private async startWorker(index: number): Promise<void> {
     const spawned = spawnWorker(`weft-${index}`);
     const api = Comlink.wrap<WorkerApi>(spawned.endpoint);
-    const slot: PoolSlot = this.slots[index] ?? { index, api, spawned, alive: true, ready: false, task: null, pendingKernels: new Set() };
+    const slot: PoolSlot = this.slots[index] ?? { index, api, spawned, alive: true, ready: false, task: null, inline: new Set(), pendingKernels: new Set() };
     Object.assign(slot, { api, spawned, alive: true, ready: false, task: null });
     this.slots[index] = slot;
     let failStartup!: (error: unknown) => void;
@@ -198,15 +206,27 @@ export class Pool {
     slot.alive = false;
     slot.ready = false;
     if (slot.task) this.settle(slot.task, false, reason);
-    // Never cut a worker off inside the allocator, a chunk or its bookkeeping (critical.ts).
-    if (this.host && !crashed) await stopAtSafePoint(this.ctrl, slot.index);
-    const midChunk = this.host !== null && crashed && diedInside(this.ctrl, slot.index);
+    // Nested tasks it sent to other workers lose their parent: abort them too.
+    for (const child of this.running().filter((t) => t.parent === slot)) this.abort(child, new AbortError(reason));
+    let midChunk = false;
+    if (this.host) {
+      // Never cut a worker off inside the allocator, a chunk or its bookkeeping (critical.ts).
+      // A "crashed" browser worker may still be running (an uncaught error does not stop it),
+      // so it too is asked to park; one that is really dead never answers.
+      const parked = await stopAtSafePoint(this.ctrl, slot.index, crashed ? CRASH_PARK_MS : Infinity);
+      midChunk = !parked && diedInside(this.ctrl, slot.index);
+    }
     await spawned.terminate();
+    const deadAt = now();
+    // Its spans end where its thread did, before its tokens can be reused by others.
+    closeOpenSpans(this.trace, slot.index, deadAt);
+    this.deaths.set(slot.index, [...(this.deaths.get(slot.index) ?? []), deadAt]);
     const task = slot.task;
     slot.task = null;
     if (task) this.releaseTaskToken();
+    for (const _ of slot.inline) Atomics.sub(this.ctrl, H.ACTIVE_TASKS, 1);
+    slot.inline.clear();
     if (this.host) {
-      closeOpenSpans(this.trace, slot.index, now());
       settleDeadWorker(this.ctrl, slot.index, midChunk);
       await reclaimSlot(this.ctrl, this.host.heap, this.host.jobs, slot.index);
       Atomics.store(this.ctrl, workerWord(slot.index, W.CRITICAL), 0);
@@ -219,21 +239,34 @@ export class Pool {
       // The pool runs on with one worker fewer; if none is left, queued work cannot run.
       console.error(`weft: could not replace worker ${slot.index}:`, error);
       if (!this.slots.some((s) => s.alive)) {
-        for (const task of this.queue.splice(0)) this.settle(task, false, error);
+        for (const queued of this.queue.splice(0)) this.settle(queued, false, error);
       }
     }
   }
 
+  private running(): Task[] {
+    return this.slots.flatMap((s) => (s.task ? [s.task] : [])).concat(this.queue);
+  }
+
   private readonly hostApi: HostApi = {
-    submitNested: (from, request) => this.submitNested(from, request),
+    submitNested: (from, request, progress) => this.submitNested(from, request, progress),
+    abortNested: (key) => {
+      const task = this.nested.get(key);
+      if (task) this.abort(task, new AbortError('aborted by its caller'));
+    },
+    inlineDone: (from, id) => {
+      if (this.slots[from]?.inline.delete(id)) Atomics.sub(this.ctrl, H.ACTIVE_TASKS, 1);
+    },
   };
+
+  /** Nested tasks sent to other workers, by the key their caller can abort them with. */
+  private readonly nested = new Map<string, Task>();
 
   // --- tasks ---
 
   submit(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions, client: { queued: number; maxQueue: number }): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(new AbortError(options.signal.reason));
-      if (client.queued >= client.maxQueue) return reject(new QueueFullError(client.maxQueue));
       const task: Task = { request: this.register(request), options, resolve, reject, settled: false, client };
       if (options.signal) {
         task.onAbort = () => this.abort(task, new AbortError(options.signal!.reason));
@@ -246,6 +279,12 @@ export class Pool {
       client.queued++;
       this.queue.push(task);
       this.pump();
+      // Only tasks left waiting count against maxQueue (so maxQueue 0 means "run now or refuse").
+      if (client.queued > client.maxQueue && this.queue.includes(task)) {
+        this.queue.splice(this.queue.indexOf(task), 1);
+        client.queued--;
+        this.settle(task, false, new QueueFullError(client.maxQueue));
+      }
     });
   }
 
@@ -328,18 +367,42 @@ export class Pool {
     }
   }
 
-  private async submitNested(_from: number, request: Omit<TaskRequest, 'id'>): Promise<NestedAnswer> {
+  /**
+   * A task submitted from a task: to a free worker if one and a token can be had right now,
+   * else back to the caller to run inline. Failures come back as values, so the caller can
+   * rebuild the WeftError with its code (comlink carries only an error's name and message).
+   */
+  private async submitNested(from: number, request: NestedRequest, progress?: ProgressSink): Promise<NestedAnswer> {
+    const { key, timeout, transfer, ...rest } = request;
     const slot = this.closing ? undefined : this.slots.find((s) => s && s.ready && !s.task);
     if (slot && this.pendingLeases === 0 && tryAcquire(this.ctrl)) {
-      const value = await new Promise((resolve, reject) => {
-        const client = { queued: 0 };
-        this.start(slot, { request: this.register(request), options: {}, resolve, reject, settled: false, client });
-      });
-      return { kind: 'done', value };
+      try {
+        const value = await new Promise((resolve, reject) => {
+          const task: Task = {
+            request: this.register(rest),
+            options: { onProgress: progress, timeout, transfer },
+            resolve,
+            reject,
+            settled: false,
+            client: { queued: 0 },
+            parent: this.slots[from],
+          };
+          this.nested.set(key, task);
+          if (timeout !== undefined) task.timer = setTimeout(() => this.abort(task, new TimeoutError(timeout)), timeout);
+          this.start(slot, task);
+        });
+        return { kind: 'done', value };
+      } catch (error) {
+        return { kind: 'error', error: serializeError(error) };
+      } finally {
+        this.nested.delete(key);
+      }
     }
-    const { id } = this.register(request);
+    const { id } = this.register(rest);
     Atomics.add(this.ctrl, H.ACTIVE_TASKS, 1);
-    return { kind: 'inline', id };
+    this.slots[from]?.inline.add(id);
+    const answer: NestedAnswer = { kind: 'inline', id, args: rest.args };
+    return transfer?.length ? Comlink.transfer(answer, transfer as Transferable[]) : answer;
   }
 
   // --- kernels called on the host ---
@@ -471,6 +534,7 @@ export class Pool {
         this.budget,
         { kernel: kernelName, task: (id) => this.taskNames.get(id) ?? `task ${id}` },
         this.traceSince,
+        this.deaths,
       ),
     check: (trace) => checkBudget(trace ?? this.traceControl.export(), this.budget),
   };

@@ -6,6 +6,7 @@
 import type { Composition } from './options.js';
 import type { TraceBuffers } from './trace.js';
 import type { SimdLevel, ThreadMemory } from './wasm.js';
+import type { SerializedError } from './errors.js';
 import type { KernelArray, WireKernelCall } from './kernels/index.js';
 
 /** Everything a worker needs to join the pool. */
@@ -51,7 +52,19 @@ export interface TaskRequest {
 export type ProgressSink = (value: unknown) => void;
 
 /** How the host answers a task submitted from inside a worker. */
-export type NestedAnswer = { kind: 'done'; value: unknown } | { kind: 'inline'; id: number };
+export type NestedAnswer =
+  | { kind: 'done'; value: unknown }
+  | { kind: 'error'; error: SerializedError }
+  | { kind: 'inline'; id: number; args: unknown[] };
+
+/** A nested task as the submitting worker sends it. */
+export interface NestedRequest extends Omit<TaskRequest, 'id'> {
+  /** Chosen by the submitting worker, so it can abort the task (`abortNested`). */
+  key: string;
+  timeout?: number;
+  /** The transferables among `args`, passed on to the worker that runs it. */
+  transfer?: readonly object[];
+}
 
 /** Exposed by each worker. */
 export interface WorkerApi {
@@ -69,5 +82,9 @@ export interface HostApi {
    * now, and the submitting worker runs it itself (caller-runs: nesting never waits for a
    * thread, so it cannot deadlock).
    */
-  submitNested(from: number, request: Omit<TaskRequest, 'id'>): Promise<NestedAnswer>;
+  submitNested(from: number, request: NestedRequest, progress?: ProgressSink): Promise<NestedAnswer>;
+  /** The submitting task's signal fired (or its timeout): abort that nested task. */
+  abortNested(key: string): void;
+  /** A nested task that ran inline has finished (for `info().tasks` and static composition). */
+  inlineDone(from: number, id: number): void;
 }

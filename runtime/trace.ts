@@ -109,6 +109,11 @@ export interface TraceNames {
 /** Lease spans go on their own track; `tid` 0 is reserved for it. */
 const LEASE_TID = 0;
 
+/**
+ * `deaths`: per thread index, when each of its workers was terminated. A terminated worker's
+ * spans end there at the latest: in browsers its thread may still run (and close a span late)
+ * for a moment after `terminate()`, though it does no more weft work.
+ */
 export function exportTrace(
   buffers: TraceBuffers,
   threads: number[],
@@ -116,6 +121,7 @@ export function exportTrace(
   budget: number,
   names: TraceNames,
   since = 0,
+  deaths: ReadonlyMap<number, readonly number[]> = new Map(),
 ): ChromeTrace {
   const events: TraceEvent[] = [];
   const origin = since;
@@ -128,7 +134,8 @@ export function exportTrace(
       const r = buffers.records;
       const start = r[at + F.START];
       if (start < since) return;
-      const end = r[at + F.END] || current;
+      const death = deaths.get(t)?.find((d) => d >= start) ?? Infinity;
+      const end = Math.min(r[at + F.END] || current, death);
       const kind = r[at + F.KIND];
       const chunk = kind === SpanKind.CHUNK;
       events.push({

@@ -7,11 +7,12 @@ import * as Comlink from 'comlink';
 import { crossOriginIsolated, parentEndpoint, platformName, portEndpoint } from '#platform';
 import { budgetSnapshot } from './budget.js';
 import { H, createControl, MAX_JOBS } from './control.js';
-import { WeftArgumentError, throwIfAborted } from './errors.js';
+import { TaskError, WeftArgumentError, WeftError, reviveError, serializeError, throwIfAborted } from './errors.js';
+import { abandonable, assertNever } from './settle.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, helpOpenJobs, runJobOnWorker, type JobContext } from './jobs.js';
 import { executeInHeap, fromWire, type KernelArray, type KernelCall, type WireKernelCall } from './kernels/index.js';
-import type { HostApi, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
+import type { HostApi, NestedAnswer, NestedRequest, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import { Runtime, type Backend, type ValidTaskOptions } from './runtime.js';
 import type { SimdLevel } from './wasm.js';
 import { SpanKind, TraceWriter } from './trace.js';
@@ -38,6 +39,10 @@ class PoolWorker implements Backend {
   /** Tasks started on this thread and not yet settled. While > 0 the host holds our token. */
   private running = 0;
   private current: TaskContext | null = null;
+  /** Source of keys for nested tasks this worker submits. */
+  private nextKey = 0;
+  /** Nested tasks running inline on this thread. */
+  private readonly inline = new Set<Promise<unknown>>();
   private readonly modules = new Map<string, Promise<Record<string, unknown>>>();
 
   async init(init: WorkerInit): Promise<void> {
@@ -94,15 +99,21 @@ class PoolWorker implements Backend {
       if (typeof fn !== 'function') {
         throw new WeftArgumentError('task', `a function exported as "${request.name}" by ${request.url}`, fn);
       }
+      // Progress reports are awaited before the result is returned, so the caller has every
+      // value by the time the task resolves (they travel on another port than the result).
+      const delivered: unknown[] = [];
+      const report = progress && ((value: unknown) => void delivered.push(progress(value)));
       const previous = this.current;
-      this.current = { threads: request.threads, composition: request.composition, progress };
+      this.current = { threads: request.threads, composition: request.composition, progress: report };
       let pending: unknown;
       try {
         pending = fn(...request.args);
       } finally {
         this.current = previous;
       }
-      return await pending;
+      const result = await pending;
+      await Promise.all(delivered);
+      return result;
     } finally {
       if (span >= 0) this.ctx.trace!.end(span);
       this.running--;
@@ -126,15 +137,63 @@ class PoolWorker implements Backend {
     return executeInHeap(this.ctx.heap, call, threads, (spec) => runJobOnWorker(this.ctx, spec));
   }
 
+  /**
+   * A task submitted from inside a task. The host sends it to a free worker, or answers
+   * 'inline' and this thread runs it itself (caller-runs). Abort and timeout work either way:
+   * a remote one is aborted by the host; an inline one cannot be stopped without stopping its
+   * caller too, so it is abandoned (its promise rejects at once, its result is dropped).
+   */
   async submitTask(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions): Promise<unknown> {
     throwIfAborted(options.signal);
-    const answer = await this.host.submitNested(this.index, request);
-    if (answer.kind === 'done') return answer.value;
-    // Caller-runs: no other worker was free, so this thread runs the nested task itself.
+    const key = `${this.index}:${this.nextKey++}`;
+    const nested: NestedRequest = { ...request, key, timeout: options.timeout, transfer: options.transfer };
+    const message = options.transfer?.length ? Comlink.transfer(nested, options.transfer as Transferable[]) : nested;
+    const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+    const onAbort = () => void this.host.abortNested(key);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let answer: NestedAnswer;
     try {
-      return await this.runTask({ ...request, id: answer.id });
+      answer = await this.host.submitNested(this.index, message, progress);
     } finally {
-      if (this.mode === 'shared') Atomics.sub(this.ctx.ctrl, H.ACTIVE_TASKS, 1);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    switch (answer.kind) {
+      case 'done':
+        return answer.value;
+      case 'error':
+        throw reviveError(answer.error);
+      case 'inline':
+        // The arguments come back with the answer: transferred ones were moved to the host.
+        return this.runInline({ ...request, args: answer.args, id: answer.id }, options);
+      default:
+        return assertNever(answer);
+    }
+  }
+
+  private runInline(request: TaskRequest, options: ValidTaskOptions): Promise<unknown> {
+    const name = `${request.url.split('/').pop()}#${request.name}`;
+    const run = this.runTask(request, options.onProgress)
+      .catch((error) => {
+        throw error instanceof WeftError ? error : new TaskError(name, serializeError(error));
+      })
+      .finally(() => {
+        this.inline.delete(run);
+        void this.host.inlineDone(this.index, request.id);
+      });
+    this.inline.add(run);
+    return abandonable(run, options.signal, options.timeout);
+  }
+
+  /**
+   * Runs a task the host dispatched here. It reports completion only once every nested task
+   * it ran inline has finished too, abandoned ones included: until then they still occupy this
+   * thread, and the host's token for the task is what keeps them within the budget.
+   */
+  async runHostTask(request: TaskRequest, progress?: ProgressSink): Promise<unknown> {
+    try {
+      return await this.runTask(request, progress);
+    } finally {
+      while (this.inline.size > 0) await Promise.allSettled([...this.inline]);
     }
   }
 
@@ -172,7 +231,7 @@ class PoolWorker implements Backend {
 const worker = new PoolWorker();
 const api: WorkerApi = {
   init: (init) => worker.init(init),
-  runTask: (request, progress) => worker.runTask(request, progress),
+  runTask: (request, progress) => worker.runHostTask(request, progress),
   async runKernel(call: WireKernelCall) {
     const result = await worker.runKernel(fromWire(call), 1);
     return typeof result === 'number' ? result : Comlink.transfer(result, [result.buffer]);

@@ -17,7 +17,7 @@ import { randomF32, specialF32 } from '../reference.js';
 const SELF = import.meta.url;
 
 /** How long a hanging body hangs. Bounded, so a hang the runtime fails to cut short ends anyway. */
-export const HANG_MS = 3000;
+export const HANG_MS = 2000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
