@@ -217,7 +217,7 @@ export function formatKernels(r, meta) {
   out.push(
     'Throughput (median time in parentheses). weft columns use heap arrays (zero-copy, `out` given) unless marked *plain*: ordinary typed arrays, ' +
       'copied into the heap and the result out of it, inside the timing. JS: the plain-JS reference the tests check the kernel against ' +
-      '(test/shared/image-reference.js for the image family), one thread, same run; every case checks the weft result against it.',
+      '(test/shared/image-reference.js for the image family; test/shared/data-reference.js for the data family, whose sort baseline is the engine\'s own TypedArray.prototype.sort), one thread, same run; every case checks the weft result against it.',
     '',
   );
   const cell = (x) => (x ? `${f(x.rate, x.rate >= 100 ? 0 : 2)} (${ms(x.ms)} ms)` : '–');

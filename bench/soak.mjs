@@ -5,9 +5,9 @@
 //                       [--profile reduced|full] [--composition dynamic|static]
 //                       [--strict-collateral] [--tree-timeout 60000] [--max-hung 5] [--quiet]
 //
-// --profile: 'reduced' (default) draws only what tasks-in-tasks support today; 'full' the whole
-// task API at every depth (see PROFILES in test/shared/composition-stress.js). While nested
-// abort/timeout are unsupported, 'full' is slow: every such hang runs its whole HANG_MS.
+// --profile: 'reduced' (default) leaves out nested tasks that hang until aborted or timed out
+// (each can cost a full HANG_MS when it runs inline and blocks its caller's thread); 'full' is the
+// whole task API at every depth (see PROFILES in test/shared/composition-stress.js).
 // --strict-collateral: a kernel call failing with WORKER_CRASHED because a worker helping it was
 // killed (another task's abort) counts as a mismatch instead of being counted apart.
 //

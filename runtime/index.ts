@@ -9,7 +9,24 @@ export { getRuntime } from './registry.js';
 export { Runtime } from './runtime.js';
 export type { RuntimeInfo, TaskOptions, TaskModule, Lease, LimitOptions, TraceControl } from './runtime.js';
 export type { RuntimeOptions, Composition } from './options.js';
-export type { KernelOptions, MatmulOptions, KernelApi, KernelArray } from './kernels/index.js';
+export type {
+  KernelOptions,
+  MatmulOptions,
+  GemmOptions,
+  BatchedMatmulOptions,
+  KernelApi,
+  KernelArray,
+  SortableArray,
+  SortOptions,
+  ArgsortOptions,
+  PrefixSumOptions,
+  HistogramOptions,
+  MatrixOptions,
+  GaussianBlurOptions,
+  BoxBlurOptions,
+  Conv2dOptions,
+  MandelbrotOptions,
+} from './kernels/index.js';
 export type { SimdLevel } from './wasm.js';
 export type { ChromeTrace, TraceEvent, BudgetReport } from './trace.js';
 export { checkBudget } from './trace.js';

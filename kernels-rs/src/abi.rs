@@ -98,6 +98,8 @@ pub enum KernelId {
     /// flags bit0: A is stored transposed (k×m); bit1: B is stored transposed (n×k).
     /// lda/ldb: row strides of A and B as stored, in elements; 0 means packed (the stored
     /// row length). `beta == 0`: C is not read (it may hold NaN). C must not overlap A or B.
+    /// flags bit2: batched, `dim[6]` products (may be 0), each operand's matrices stored one
+    /// after another (A_i at A + i·rows·lda as stored, likewise B; C_i at C + i·m·n).
     Sgemm = 9,
 }
 
@@ -112,6 +114,7 @@ impl KernelId {
 
 const TRANS_A: u32 = 1;
 const TRANS_B: u32 = 2;
+const BATCHED: u32 = 4;
 
 fn kernel_of(job: &Job) -> KernelId {
     // The runtime validates ids, so an unknown one is a runtime bug: trap loudly.
@@ -161,9 +164,39 @@ fn sgemm(job: &Job) -> gemm::Sgemm {
     }
 }
 
+/// The job's sgemm, batched or not (a single product is a batch of 1).
+fn sgemm_batch(job: &Job) -> gemm::Batched {
+    let one = sgemm(job);
+    let (trans_a, trans_b) = (job.dim[3] & TRANS_A != 0, job.dim[3] & TRANS_B != 0);
+    // Row stride and stored rows of each operand (its matrices are rows·ld apart).
+    let (lda, a_rows) = match trans_a {
+        true => (one.a_strides.1, one.k),
+        false => (one.a_strides.0, one.m),
+    };
+    let (ldb, b_rows) = match trans_b {
+        true => (one.b_strides.1, one.n),
+        false => (one.b_strides.0, one.k),
+    };
+    let batch = match job.dim[3] & BATCHED {
+        0 => 1,
+        _ => job.dim[6] as usize,
+    };
+    gemm::Batched {
+        one,
+        batch,
+        strides: (a_rows * lda, b_rows * ldb, one.m * one.n),
+    }
+}
+
 /// Plans the current phase: writes `n_chunks` (and on phase 0 `scratch_bytes` and
 /// `n_phases`), returns `n_chunks`.
 pub fn plan(job: &mut Job) -> u32 {
+    if (10..=19).contains(&job.kernel) {
+        return crate::image::plan(job);
+    }
+    if (20..=39).contains(&job.kernel) {
+        return crate::data::plan(job);
+    }
     job.n_phases = 1;
     let (n_chunks, scratch_bytes) = match kernel_of(job) {
         KernelId::Add | KernelId::Mul | KernelId::Axpy | KernelId::Scale => {
@@ -173,7 +206,7 @@ pub fn plan(job: &mut Job) -> u32 {
             let n_chunks = len(job).div_ceil(reduce::CHUNK);
             (n_chunks, n_chunks * size_of::<f64>())
         }
-        KernelId::Sgemm => (sgemm(job).tiling().n_chunks(), 0),
+        KernelId::Sgemm => (sgemm_batch(job).n_chunks(), 0),
     };
     job.n_chunks = n_chunks as u32;
     job.scratch_bytes = scratch_bytes as u32;
@@ -188,6 +221,14 @@ pub fn plan(job: &mut Job) -> u32 {
 /// per job. Several threads may run different chunks of the same job at the same time.
 pub unsafe fn chunk(job: &Job, chunk: u32) {
     debug_assert!(chunk < job.n_chunks);
+    if (10..=19).contains(&job.kernel) {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::image::chunk(job, chunk) };
+    }
+    if (20..=39).contains(&job.kernel) {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::data::chunk(job, chunk) };
+    }
     let p = |i| f32_ptr(job, i);
     let partial = |value: f64| {
         // SAFETY: scratch holds n_chunks f64s (plan), and slot `chunk` belongs to this chunk.
@@ -207,7 +248,7 @@ pub unsafe fn chunk(job: &Job, chunk: u32) {
             KernelId::Dot => partial(reduce::chunk::<reduce::Dot, 2>([p(0), p(1)], reduction())),
             KernelId::Min => partial(reduce::chunk::<reduce::Min, 1>([p(0)], reduction())),
             KernelId::Max => partial(reduce::chunk::<reduce::Max, 1>([p(0)], reduction())),
-            KernelId::Sgemm => sgemm(job).run_chunk(chunk as usize),
+            KernelId::Sgemm => sgemm_batch(job).run_chunk(chunk as usize),
         }
     }
 }
@@ -217,6 +258,13 @@ pub unsafe fn chunk(job: &Job, chunk: u32) {
 /// # Safety
 /// Every chunk of the job has completed, and for reductions the scratch holds their partials.
 pub unsafe fn finish(job: &mut Job) {
+    if (10..=19).contains(&job.kernel) {
+        return crate::image::finish(job);
+    }
+    if (20..=39).contains(&job.kernel) {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::data::finish(job) };
+    }
     let partials = || {
         if job.n_chunks == 0 {
             return &[][..];

@@ -4,8 +4,10 @@
 //! chunks → finish) and dispatches to the kernels.
 
 pub mod abi;
+pub mod data;
 mod elementwise;
 mod gemm;
+pub mod image;
 mod reduce;
 mod simd;
 

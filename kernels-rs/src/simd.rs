@@ -64,6 +64,17 @@ mod imp {
             Self(f32x4_mul(self.0, o.0))
         }
 
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            Self(f32x4_sub(self.0, o.0))
+        }
+
+        /// `self <= o` per lane as a mask: -1 (all bits) or 0; false if either is NaN.
+        #[inline(always)]
+        pub fn le(self, o: Self) -> super::lanes::I32x4 {
+            super::lanes::I32x4::from_v128(f32x4_le(self.0, o.0))
+        }
+
         /// `self * b + c`, fused or not depending on the build (see the module docs).
         #[inline(always)]
         pub fn mul_add(self, b: Self, c: Self) -> Self {
@@ -144,6 +155,19 @@ mod imp {
             self.zip(o, |a, b| a * b)
         }
 
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            self.zip(o, |a, b| a - b)
+        }
+
+        /// `self <= o` per lane as a mask: -1 (all bits) or 0; false if either is NaN.
+        #[inline(always)]
+        pub fn le(self, o: Self) -> super::lanes::I32x4 {
+            super::lanes::I32x4::from_array(core::array::from_fn(|i| {
+                -i32::from(self.0[i] <= o.0[i])
+            }))
+        }
+
         /// `self * b + c`, unfused like the `simd128` build.
         #[inline(always)]
         pub fn mul_add(self, b: Self, c: Self) -> Self {
@@ -177,6 +201,9 @@ mod imp {
 }
 
 pub use imp::F32x4;
+
+/// Integer and `f64` lanes (the image kernels), same design: `v128` on wasm32, arrays elsewhere.
+pub mod lanes;
 
 impl F32x4 {
     pub const LANES: usize = 4;

@@ -19,8 +19,11 @@
 //! run once; only tiny-work shapes (e.g. very tall with tiny n·k) get larger tiles, to keep them
 //! in one chunk.
 
+mod batch;
 mod microkernel;
 mod pack;
+
+pub(crate) use batch::Batched;
 
 use core::cell::Cell;
 use microkernel::{Update, MR, NR};
