@@ -11,6 +11,8 @@ export interface MatmulOptions extends KernelOptions {
   m: number;
   k: number;
   n: number;
+  /** Where to write C (m·n floats); must not overlap a or b. */
+  out?: Float32Array;
 }
 
 export interface GemmOptions extends MatmulOptions {
@@ -80,19 +82,9 @@ export const blas = {
     requireLength('y', b, a.length, 'same as x');
     return reduction(blasIds.dot, 'dot', [a, b], options);
   },
-  /** `C = A·B`, row-major; A is m×k, B is k×n, C is m×n. */
+  /** `C = A·B`, row-major; A is m×k, B is k×n, C is m×n: `gemm` with α = 1, β = 0. */
   matmul(a: Float32Array, b: Float32Array, options: MatmulOptions): KernelCall<Float32Array> {
-    const A = f32('a', a);
-    const B = f32('b', b);
-    if (options === undefined) throw new WeftArgumentError('options', 'an object with m, k and n', options);
-    const o = object('options', options);
-    const m = dimension('options.m', o.m);
-    const k = dimension('options.k', o.k);
-    const n = dimension('options.n', o.n);
-    requireLength('a', A, m * k, `m·k = ${m}·${k}`);
-    requireLength('b', B, k * n, `k·n = ${k}·${n}`);
-    const output = vector(m * n);
-    return { kernel: blasIds.sgemm, name: 'matmul', inputs: [A, B], output, dim: [m, k, n, 0, 0, 0], scalar: [1, 0], ...commonOptions(options, output) };
+    return { ...blas.gemm(a, b, null, options), name: 'matmul' };
   },
   /**
    * BLAS sgemm: `alpha·op(A)·op(B) + beta·C`, row-major, into a new array (or `out`). op(A) is
