@@ -93,6 +93,17 @@ export function commonOptions(options: KernelOptions | undefined, output: Kernel
   return result;
 }
 
+/** True if two arrays view overlapping bytes of the same buffer. */
+export function overlaps(a: KernelArray, b: KernelArray): boolean {
+  return (
+    a.buffer === b.buffer &&
+    a.byteLength > 0 &&
+    b.byteLength > 0 &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength
+  );
+}
+
 /** Array types by name, for calls that cross to a fallback worker. */
 const ARRAY_TYPES: Record<string, KernelArrayType> = { Float32Array, Int32Array, Uint32Array, Uint8Array, Uint8ClampedArray };
 

@@ -6,7 +6,7 @@
  */
 import { WeftArgumentError } from '../errors.js';
 import { boolean, object } from '../options.js';
-import { commonOptions, dimension, f32, requireLength, type KernelArray, type KernelCall, type KernelOptions } from './call.js';
+import { commonOptions, dimension, f32, overlaps, requireLength, type KernelArray, type KernelCall, type KernelOptions } from './call.js';
 
 /** Ids of kernels-rs `DataKernel`, for this family (20–39). */
 export const dataIds = { sort: 20, argsort: 21, prefixSum: 22, histogram: 23, transpose: 24, softmax: 25 } as const;
@@ -58,16 +58,6 @@ export interface MatrixOptions extends KernelOptions {
   out?: Float32Array;
 }
 
-/** True if two arrays view overlapping bytes of the same buffer. */
-export function overlaps(a: KernelArray, b: KernelArray): boolean {
-  return (
-    a.buffer === b.buffer &&
-    a.byteLength > 0 &&
-    b.byteLength > 0 &&
-    a.byteOffset < b.byteOffset + b.byteLength &&
-    b.byteOffset < a.byteOffset + a.byteLength
-  );
-}
 
 /** Rejects an `out` overlapping any of `arrays`, except one that is exactly `inPlace` (if given). */
 export function disjointOut(out: KernelArray | undefined, arrays: KernelArray[], inPlace?: KernelArray): void {

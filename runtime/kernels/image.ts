@@ -9,9 +9,9 @@ import {
   commonOptions,
   dimension,
   f32,
+  overlaps,
   requireLength,
   typedArray,
-  type KernelArray,
   type KernelCall,
   type KernelOptions,
 } from './call.js';
@@ -115,10 +115,6 @@ function blur(
 }
 
 /** True if two arrays view overlapping bytes of the same buffer. */
-function overlaps(a: KernelArray, b: KernelArray): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
 export const image = {
   /**
    * Separable Gaussian blur of an RGBA image (all four channels, alpha too), edges replicated.
