@@ -19,12 +19,14 @@ export async function runCheck(weft, { m = 320, k = 288, n = 304 } = {}) {
     const a = random(m * k, 1);
     const b = random(k * n, 2);
     const c = await rt.kernels.matmul(a, b, { m, k, n });
-    // Which pool workers ran chunks: up to 5 traced calls until every worker has been seen (one
-    // call can finish before a second worker wakes on a busy machine).
+    // Which pool workers ran chunks: up to 10 traced calls of a bigger product (about 10 ms on one
+    // core) until every worker has been seen. A call of a few milliseconds can finish before a
+    // second worker is even scheduled on a loaded 2-core machine.
+    const big = 512, x = random(big * big, 3);
     result.workersWithChunks = 0;
-    for (let attempt = 0; attempt < 5 && result.workersWithChunks < info.threads; attempt++) {
+    for (let attempt = 0; attempt < 10 && result.workersWithChunks < info.threads; attempt++) {
       rt.trace.start();
-      await rt.kernels.matmul(a, b, { m, k, n });
+      await rt.kernels.matmul(x, x, { m: big, k: big, n: big });
       rt.trace.stop();
       const events = rt.trace.export().traceEvents;
       const seen = new Set(events.filter((e) => e.ph === 'X' && e.cat === 'kernel').map((e) => e.tid)).size;

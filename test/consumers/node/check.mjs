@@ -17,11 +17,13 @@ try {
   Object.assign(result, { mode: info.mode, threads: info.threads, platform: info.platform, simd: info.simd });
   const a = random(m * k, 1), b = random(k * n, 2);
   const c = await rt.kernels.matmul(a, b, { m, k, n });
-  // Which workers ran chunks: up to 5 traced calls until both have been seen.
+  // Which workers ran chunks: up to 10 traced calls of a bigger product (about 10 ms on one core)
+  // until both have been seen; a short call can end before a second worker is scheduled.
+  const big = 512, x = random(big * big, 3);
   result.workersWithChunks = 0;
-  for (let attempt = 0; attempt < 5 && result.workersWithChunks < 2; attempt++) {
+  for (let attempt = 0; attempt < 10 && result.workersWithChunks < 2; attempt++) {
     rt.trace.start();
-    await rt.kernels.matmul(a, b, { m, k, n });
+    await rt.kernels.matmul(x, x, { m: big, k: big, n: big });
     rt.trace.stop();
     const seen = new Set(rt.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.cat === 'kernel').map((e) => e.tid)).size;
     result.workersWithChunks = Math.max(result.workersWithChunks, seen);
