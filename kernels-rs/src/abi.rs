@@ -242,7 +242,9 @@ pub unsafe fn chunk(job: &Job, chunk: u32) {
         match kernel_of(job) {
             KernelId::Add => elementwise::add(p(0), p(1), p(2), elementwise()),
             KernelId::Mul => elementwise::mul(p(0), p(1), p(2), elementwise()),
-            KernelId::Axpy => elementwise::axpy(job.scalar[0] as f32, p(0), p(1), p(2), elementwise()),
+            KernelId::Axpy => {
+                elementwise::axpy(job.scalar[0] as f32, p(0), p(1), p(2), elementwise())
+            }
             KernelId::Scale => elementwise::scale(job.scalar[0] as f32, p(0), p(1), elementwise()),
             KernelId::Sum => partial(reduce::chunk::<reduce::Sum, 1>([p(0)], reduction())),
             KernelId::Dot => partial(reduce::chunk::<reduce::Dot, 2>([p(0), p(1)], reduction())),

@@ -88,6 +88,15 @@ mod imp {
             }
         }
 
+        /// Lanes `[I0, I1, I2, I3]` of the eight lanes `self ++ o` (`i8x16.shuffle`).
+        #[inline(always)]
+        pub fn shuffle<const I0: usize, const I1: usize, const I2: usize, const I3: usize>(
+            self,
+            o: Self,
+        ) -> Self {
+            Self(i32x4_shuffle::<I0, I1, I2, I3>(self.0, o.0))
+        }
+
         /// Lane-wise minimum; NaN if either lane is NaN (`f32x4.min`, not `pmin`).
         #[inline(always)]
         pub fn min(self, o: Self) -> Self {
@@ -172,6 +181,16 @@ mod imp {
         #[inline(always)]
         pub fn mul_add(self, b: Self, c: Self) -> Self {
             self.mul(b).add(c)
+        }
+
+        /// Lanes `[I0, I1, I2, I3]` of the eight lanes `self ++ o`.
+        #[inline(always)]
+        pub fn shuffle<const I0: usize, const I1: usize, const I2: usize, const I3: usize>(
+            self,
+            o: Self,
+        ) -> Self {
+            let all = [self.0, o.0];
+            Self([I0, I1, I2, I3].map(|i| all[i / 4][i % 4]))
         }
 
         /// Lane-wise minimum; NaN if either lane is NaN, like wasm `f32x4.min`.
