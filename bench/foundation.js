@@ -10,6 +10,9 @@ const RECT = [
   [64, 4096, 64],
   [4096, 64, 4096],
 ];
+const SHAPES = [...SQUARE.map((s) => [s, s, s]), ...RECT];
+/** Shapes also timed with the plain SIMD128 build (engines without relaxed SIMD get it). */
+const SIMD128_SHAPES = [256, 512, 1024].map((s) => [s, s, s]);
 /** Sizes that get the plain JS i-k-j baseline; 1024 is timed on a fraction of its rows. */
 const JS_SIZES = new Set([256, 512, 1024]);
 const JS_ROWS_1024 = 128;
@@ -57,9 +60,12 @@ function checkMatmul(a, b, c, m, k, n, what) {
 const gflops = (m, k, n, ms) => (2 * m * k * n) / (ms * 1e-3) / 1e9;
 const summary = (r, extra = {}) => ({ ms: r.ms, reps: r.reps, ...extra });
 
-async function sgemm(rt, budget) {
+/**
+ * SGEMM on `rt` for each shape: one thread and all threads, and unless `baselines` is false,
+ * plain (copied) arrays and the JS loop too.
+ */
+async function sgemm(rt, budget, shapes, { baselines = true } = {}) {
   const rows = [];
-  const shapes = [...SQUARE.map((s) => [s, s, s]), ...RECT];
   for (const [m, k, n] of shapes) {
     const label = m === k && k === n ? `${n}` : `${m}×${k}×${n}`;
     log(`sgemm ${label}`);
@@ -75,27 +81,29 @@ async function sgemm(rt, budget) {
       out.fill(NaN);
       const all = await measure(() => rt.kernels.matmul(a, b, { m, k, n, out, threads: budget }), opts);
       checkMatmul(a, b, out, m, k, n, `matmul ${label}, ${budget} threads`);
-      row.weft1 = summary(one, { gflops: gflops(m, k, n, one.ms) });
-      row.weftAll = summary(all, { gflops: gflops(m, k, n, all.ms) });
-      // Plain (non-heap) arrays: the runtime copies A and B into the heap and C out of it.
-      const pa = a.slice();
-      const pb = b.slice();
-      const pc = new Float32Array(m * n);
-      const plain = await measure(() => rt.kernels.matmul(pa, pb, { m, k, n, out: pc, threads: budget }), opts);
-      checkMatmul(pa, pb, pc, m, k, n, `matmul ${label}, plain arrays`);
-      row.weftPlain = summary(plain, { gflops: gflops(m, k, n, plain.ms) });
-      if (m === k && k === n && JS_SIZES.has(n)) {
-        const c = new Float32Array(m * n);
-        if (n === 1024) {
-          // One full 1024³ JS matmul takes seconds; rows are independent and cost the same,
-          // so time JS_ROWS_1024 rows and scale to the full m.
-          const r = await measure(() => jsMatmulRows(pa, pb, c, k, n, 0, JS_ROWS_1024), { warmup: 1, minReps: 3, maxReps: 3, minMs: 0 });
-          const ms = (r.ms * m) / JS_ROWS_1024;
-          row.js = { ms, reps: r.reps, gflops: gflops(m, k, n, ms), note: `${JS_ROWS_1024} of ${m} rows timed, scaled ×${m / JS_ROWS_1024}` };
-        } else {
-          const r = await measure(() => jsMatmulRows(pa, pb, c, k, n, 0, m), { warmup: 1, minReps: 3, maxReps: 9, minMs: 300 });
-          checkMatmul(pa, pb, c, m, k, n, `JS matmul ${label}`);
-          row.js = summary(r, { gflops: gflops(m, k, n, r.ms) });
+      row.weft1 = summary(one, { gflops: gflops(m, k, n, one.ms), bestGflops: gflops(m, k, n, one.min) });
+      row.weftAll = summary(all, { gflops: gflops(m, k, n, all.ms), bestGflops: gflops(m, k, n, all.min) });
+      if (baselines) {
+        // Plain (non-heap) arrays: the runtime copies A and B into the heap and C out of it.
+        const pa = a.slice();
+        const pb = b.slice();
+        const pc = new Float32Array(m * n);
+        const plain = await measure(() => rt.kernels.matmul(pa, pb, { m, k, n, out: pc, threads: budget }), opts);
+        checkMatmul(pa, pb, pc, m, k, n, `matmul ${label}, plain arrays`);
+        row.weftPlain = summary(plain, { gflops: gflops(m, k, n, plain.ms) });
+        if (m === k && k === n && JS_SIZES.has(n)) {
+          const c = new Float32Array(m * n);
+          if (n === 1024) {
+            // One full 1024³ JS matmul takes seconds; rows are independent and cost the same,
+            // so time JS_ROWS_1024 rows and scale to the full m.
+            const r = await measure(() => jsMatmulRows(pa, pb, c, k, n, 0, JS_ROWS_1024), { warmup: 1, minReps: 3, maxReps: 3, minMs: 0 });
+            const ms = (r.ms * m) / JS_ROWS_1024;
+            row.js = { ms, reps: r.reps, gflops: gflops(m, k, n, ms), note: `${JS_ROWS_1024} of ${m} rows timed, scaled ×${m / JS_ROWS_1024}` };
+          } else {
+            const r = await measure(() => jsMatmulRows(pa, pb, c, k, n, 0, m), { warmup: 1, minReps: 3, maxReps: 9, minMs: 300 });
+            checkMatmul(pa, pb, c, m, k, n, `JS matmul ${label}`);
+            row.js = summary(r, { gflops: gflops(m, k, n, r.ms) });
+          }
         }
       }
     } finally {
@@ -184,7 +192,15 @@ runBench(async () => {
   const budget = info.threads;
   log(`runtime ${JSON.stringify(info)}`);
   const result = { env: environment(), info };
-  result.sgemm = await sgemm(rt, budget);
+  result.sgemm = await sgemm(rt, budget, SHAPES);
+  // The plain SIMD128 build, on a pool of its own (a page's shared pool has one build).
+  const plain = await createRuntime({ isolated: true, simd: 'simd128' });
+  try {
+    log(`simd128 runtime ${JSON.stringify(plain.info())}`);
+    result.sgemmSimd128 = await sgemm(plain, budget, SIMD128_SHAPES, { baselines: false });
+  } finally {
+    await plain.close();
+  }
   result.vectors = await vectors(rt, budget);
   result.overhead = await overhead(rt, budget);
   result.infoAfter = rt.info();
