@@ -18,6 +18,18 @@ mod imp {
     pub struct F32x4(v128);
 
     impl F32x4 {
+        /// For the operations in [`super::lanes`] that mix `F32x4` with the other lane types.
+        #[inline(always)]
+        pub(crate) fn from_v128(v: v128) -> Self {
+            Self(v)
+        }
+
+        /// See [`Self::from_v128`].
+        #[inline(always)]
+        pub(crate) fn v128(self) -> v128 {
+            self.0
+        }
+
         #[inline(always)]
         pub fn splat(x: f32) -> Self {
             Self(f32x4_splat(x))
@@ -221,7 +233,8 @@ mod imp {
 
 pub use imp::F32x4;
 
-/// Integer and `f64` lanes (the image kernels), same design: `v128` on wasm32, arrays elsewhere.
+/// The other lane types (integers, `f64`) and the `F32x4` operations that involve them, for the
+/// image and data kernels; same design: `v128` on wasm32, arrays elsewhere.
 pub mod lanes;
 
 impl F32x4 {

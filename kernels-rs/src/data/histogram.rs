@@ -21,8 +21,9 @@
 //! Job: `ptr = [x, out]` or `[x, edges, out]`; `dim = [n, bins, mode]` (mode 0: range given in
 //! `scalar[0..2]`, 1: range from the data, 2: edges); `bins ≥ 1`.
 
-use super::lanes::V;
 use crate::abi::Job;
+use crate::simd::lanes::I32x4;
+use crate::simd::F32x4;
 use core::ops::Range;
 
 /// Minimum elements per chunk.
@@ -219,13 +220,13 @@ impl Histogram {
 
 /// Min and max of the finite values of `x[range]` (`(+Inf, -Inf)` if none).
 unsafe fn finite_min_max(x: *const f32, range: Range<usize>) -> (f32, f32) {
-    let (pinf, ninf) = (V::splat(f32::INFINITY), V::splat(f32::NEG_INFINITY));
+    let (pinf, ninf) = (F32x4::splat(f32::INFINITY), F32x4::splat(f32::NEG_INFINITY));
     let (mut lo, mut hi) = (pinf, ninf);
     let mut i = range.start;
     // SAFETY: inside range.
     unsafe {
         while i + 4 <= range.end {
-            let v = V::load(x.add(i));
+            let v = F32x4::load(x.add(i));
             lo = lo.min(v.finite_or(pinf));
             hi = hi.max(v.finite_or(ninf));
             i += 4;
@@ -256,21 +257,21 @@ fn count_uniform(x: &[f32], lo: f64, hi: f64, counts: &mut [u32]) {
     let (lo32, norm32) = (lo as f32, (bins as f64 / (hi - lo)) as f32);
     let mut rest = x;
     if margin < 0.25 && lo32.is_finite() && norm32.is_finite() && norm32 > 0.0 {
-        let (vlo, vnorm) = (V::splat(lo32), V::splat(norm32));
+        let (vlo, vnorm) = (F32x4::splat(lo32), F32x4::splat(norm32));
         let (vm, vm1, vbins) = (
-            V::splat(margin as f32),
-            V::splat(1.0 - margin as f32),
-            V::splat_i(bins as i32),
+            F32x4::splat(margin as f32),
+            F32x4::splat(1.0 - margin as f32),
+            I32x4::splat(bins as i32),
         );
         let mut quads = x.chunks_exact(4);
         for q in &mut quads {
             // SAFETY: q holds 4 floats.
-            let v = unsafe { V::load(q.as_ptr()) };
+            let v = unsafe { F32x4::load(q.as_ptr()) };
             let f = v.sub(vlo).mul(vnorm);
-            let i = f.to_i32();
-            let frac = f.sub(i.i32_to_f32());
-            let sure = frac.gt(vm).and(frac.lt(vm1)).and(i.lt_i(vbins)).bitmask();
-            let i = i.to_i32_array();
+            let i = f.trunc_sat();
+            let frac = f.sub(i.to_f32());
+            let sure = frac.gt(vm).and(frac.lt(vm1)).and(i.lt(vbins)).bitmask();
+            let i = i.to_array();
             if sure == 0b1111 {
                 for i in i {
                     counts[i as usize] += 1;

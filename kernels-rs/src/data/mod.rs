@@ -9,7 +9,6 @@
 //! of threads, so results are bit-identical for any thread count.
 
 mod histogram;
-mod lanes;
 mod scan;
 mod softmax;
 mod sort;

@@ -17,7 +17,8 @@
 //! A sum that overflows `f32` inside one sub-block is ±Infinity even if later terms would bring
 //! it back; NaN and ±Infinity otherwise propagate as in a sequential sum.
 
-use super::lanes::{D, V};
+use crate::simd::lanes::F64x2;
+use crate::simd::F32x4;
 use core::ops::Range;
 
 /// Elements per chunk (256 KiB in, 256 KiB out).
@@ -111,10 +112,10 @@ impl Scan {
         unsafe {
             while i < range.end {
                 let end = range.end.min(i + SUB);
-                let b = V::splat(base as f32);
-                let mut carry = V::zero();
-                let (mut lo, mut hi) = (D::zero(), D::zero());
-                let mut step = |v: V, carry: &mut V| {
+                let b = F32x4::splat(base as f32);
+                let mut carry = F32x4::zero();
+                let (mut lo, mut hi) = (F64x2::splat(0.0), F64x2::splat(0.0));
+                let mut step = |v: F32x4, carry: &mut F32x4| {
                     let s = v.scan().add(*carry);
                     // Exclusive: shift in the previous total (every lane of carry holds it).
                     let o = if self.exclusive {
@@ -128,13 +129,13 @@ impl Scan {
                     b.add(o)
                 };
                 while i + 4 <= end {
-                    let v = V::load(x.add(i));
+                    let v = F32x4::load(x.add(i));
                     step(v, &mut carry).store(out.add(i));
                     i += 4;
                 }
                 if i < end {
                     let len = end - i;
-                    let v = V::load_partial(x.add(i), len, 0.0);
+                    let v = F32x4::load_partial(x.add(i), len, 0.0);
                     step(v, &mut carry).store_partial(out.add(i), len);
                     i = end;
                 }
@@ -146,12 +147,12 @@ impl Scan {
 
 /// `Σ x[range]` in `f64`.
 unsafe fn total(x: *const f32, range: Range<usize>) -> f64 {
-    let mut acc = [D::zero(); 4];
+    let mut acc = [F64x2::splat(0.0); 4];
     let mut i = range.start;
     // SAFETY: inside range.
     unsafe {
         while i + 8 <= range.end {
-            let (a, b) = (V::load(x.add(i)), V::load(x.add(i + 4)));
+            let (a, b) = (F32x4::load(x.add(i)), F32x4::load(x.add(i + 4)));
             acc[0] = acc[0].add(a.promote_low());
             acc[1] = acc[1].add(a.promote_high());
             acc[2] = acc[2].add(b.promote_low());

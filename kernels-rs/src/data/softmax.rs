@@ -19,7 +19,8 @@
 //! Job: `ptr = [x, out]` (out may equal x), `dim = [rows, cols]`. Chunks: groups of rows with
 //! about [`CHUNK`] elements (at least one row).
 
-use super::lanes::V;
+use crate::simd::lanes::I32x4;
+use crate::simd::F32x4;
 
 /// Elements per chunk: ~10–20 µs of exp on one thread.
 const CHUNK: usize = 1 << 14;
@@ -40,7 +41,7 @@ const FOLD: usize = 64;
 /// same bits.
 #[inline(always)]
 #[cfg_attr(not(test), allow(dead_code))] // the kernels use `exp_with` (constants hoisted)
-pub(crate) fn exp(x: V) -> V {
+pub(crate) fn exp(x: F32x4) -> F32x4 {
     exp_with(&ExpConsts::new(), x)
 }
 
@@ -49,15 +50,15 @@ pub(crate) fn exp(x: V) -> V {
 /// `v128.const` to several instructions.
 #[derive(Clone, Copy)]
 pub(crate) struct ExpConsts {
-    hi: V,
-    lo: V,
-    log2e: V,
-    magic: V,
-    c1: V,
-    c2: V,
-    p: [V; 6],
-    one: V,
-    bias: V,
+    hi: F32x4,
+    lo: F32x4,
+    log2e: F32x4,
+    magic: F32x4,
+    c1: F32x4,
+    c2: F32x4,
+    p: [F32x4; 6],
+    one: F32x4,
+    bias: I32x4,
 }
 
 impl ExpConsts {
@@ -72,28 +73,28 @@ impl ExpConsts {
             0.5, // Cephes: 5.0000001201e-1, which is 0.5 in f32
         ];
         Self {
-            hi: V::splat(89.0),
-            lo: V::splat(-104.0),
-            log2e: V::splat(core::f32::consts::LOG2_E),
+            hi: F32x4::splat(89.0),
+            lo: F32x4::splat(-104.0),
+            log2e: F32x4::splat(core::f32::consts::LOG2_E),
             // 1.5·2^23: `t + magic` has `round(t)` in its low bits for |t| < 2^22.
-            magic: V::splat(12_582_912.0),
+            magic: F32x4::splat(12_582_912.0),
             // ln2 split so that n·c1 is exact (c1 has 9 significant bits, |n| ≤ 150).
-            c1: V::splat(0.693_359_4),
-            c2: V::splat(-2.121_944_4e-4),
-            p: P.map(V::splat),
-            one: V::splat(1.0),
-            bias: V::splat_i(127),
+            c1: F32x4::splat(0.693_359_4),
+            c2: F32x4::splat(-2.121_944_4e-4),
+            p: P.map(F32x4::splat),
+            one: F32x4::splat(1.0),
+            bias: I32x4::splat(127),
         }
     }
 }
 
 /// [`exp`] with its constants given.
 #[inline(always)]
-pub(crate) fn exp_with(k: &ExpConsts, x: V) -> V {
+pub(crate) fn exp_with(k: &ExpConsts, x: F32x4) -> F32x4 {
     let x = x.pmin(k.hi).pmax(k.lo); // NaN stays NaN
     let t = x.mul(k.log2e).add(k.magic);
     let n = t.sub(k.magic); // round(x·log2 e), as a float
-    let ni = t.sub_i(k.magic); // the same, as an integer (bits of t minus bits of magic)
+    let ni = t.to_bits().sub(k.magic.to_bits()); // the same, as an integer
     let r = x.sub(n.mul(k.c1)).sub(n.mul(k.c2));
     let mut p = k.p[0];
     for c in &k.p[1..] {
@@ -101,10 +102,10 @@ pub(crate) fn exp_with(k: &ExpConsts, x: V) -> V {
     }
     let y = p.mul(r.mul(r)).add(r).add(k.one);
     // 2^n = 2^(n>>1) · 2^(n − (n>>1)); both exponents in [-75, 64], normal.
-    let n1 = ni.shr_i(1);
-    let n2 = ni.sub_i(n1);
-    let s1 = n1.add_i(k.bias).shl_i(23);
-    let s2 = n2.add_i(k.bias).shl_i(23);
+    let n1 = ni.shr(1);
+    let n2 = ni.sub(n1);
+    let s1 = F32x4::from_bits(n1.add(k.bias).shl(23));
+    let s2 = F32x4::from_bits(n2.add(k.bias).shl(23));
     y.mul(s1).mul(s2)
 }
 
@@ -162,35 +163,35 @@ unsafe fn row(x: *const f32, out: *mut f32, n: usize) {
     // SAFETY (all): every access is inside 0..n; x is read before out is written at each index.
     unsafe {
         // Row max (NaN-propagating), two accumulators.
-        let (mut m0, mut m1) = (V::splat(ninf), V::splat(ninf));
+        let (mut m0, mut m1) = (F32x4::splat(ninf), F32x4::splat(ninf));
         let mut i = 0;
         while i + 8 <= n4 {
-            m0 = m0.max(V::load(x.add(i)));
-            m1 = m1.max(V::load(x.add(i + 4)));
+            m0 = m0.max(F32x4::load(x.add(i)));
+            m1 = m1.max(F32x4::load(x.add(i + 4)));
             i += 8;
         }
         if i < n4 {
-            m0 = m0.max(V::load(x.add(i)));
+            m0 = m0.max(F32x4::load(x.add(i)));
         }
         if tail > 0 {
-            m1 = m1.max(V::load_partial(x.add(n4), tail, ninf));
+            m1 = m1.max(F32x4::load_partial(x.add(n4), tail, ninf));
         }
         let m = m0.max(m1).hmax();
         if m.is_nan() || m.is_infinite() {
             return special_row(x, out, n, m);
         }
         // e = exp(x − m) into out, summed in f32 lanes folded into f64 every FOLD vectors.
-        let mv = V::splat(m);
+        let mv = F32x4::splat(m);
         let k = core::hint::black_box(ExpConsts::new());
         let mut sum = 0.0f64;
         let mut i = 0;
         while i < n4 {
             let end = n4.min(i + 4 * FOLD);
-            let (mut acc0, mut acc1) = (V::zero(), V::zero());
+            let (mut acc0, mut acc1) = (F32x4::zero(), F32x4::zero());
             // Two independent vectors per step: the polynomial is a long dependency chain.
             while i + 8 <= end {
-                let e0 = exp_with(&k, V::load(x.add(i)).sub(mv));
-                let e1 = exp_with(&k, V::load(x.add(i + 4)).sub(mv));
+                let e0 = exp_with(&k, F32x4::load(x.add(i)).sub(mv));
+                let e1 = exp_with(&k, F32x4::load(x.add(i + 4)).sub(mv));
                 e0.store(out.add(i));
                 e1.store(out.add(i + 4));
                 acc0 = acc0.add(e0);
@@ -198,7 +199,7 @@ unsafe fn row(x: *const f32, out: *mut f32, n: usize) {
                 i += 8;
             }
             if i < end {
-                let e = exp_with(&k, V::load(x.add(i)).sub(mv));
+                let e = exp_with(&k, F32x4::load(x.add(i)).sub(mv));
                 e.store(out.add(i));
                 acc0 = acc0.add(e);
                 i += 4;
@@ -207,18 +208,18 @@ unsafe fn row(x: *const f32, out: *mut f32, n: usize) {
         }
         if tail > 0 {
             // Padding lanes: exp(-Inf − m) = 0, so they add nothing.
-            let e = exp_with(&k, V::load_partial(x.add(n4), tail, ninf).sub(mv));
+            let e = exp_with(&k, F32x4::load_partial(x.add(n4), tail, ninf).sub(mv));
             e.store_partial(out.add(n4), tail);
             sum += e.hsum64();
         }
-        let scale = V::splat((1.0 / sum) as f32);
+        let scale = F32x4::splat((1.0 / sum) as f32);
         let mut i = 0;
         while i < n4 {
-            V::load(out.add(i)).mul(scale).store(out.add(i));
+            F32x4::load(out.add(i)).mul(scale).store(out.add(i));
             i += 4;
         }
         if tail > 0 {
-            V::load_partial(out.add(n4), tail, 0.0)
+            F32x4::load_partial(out.add(n4), tail, 0.0)
                 .mul(scale)
                 .store_partial(out.add(n4), tail);
         }
@@ -252,7 +253,7 @@ mod tests {
         let mut x = -103.0f32;
         while x < 88.7 {
             let xs = [x, x + 0.013, x + 0.0271, x + 0.0397];
-            let got = exp(V::from_array(xs)).to_array();
+            let got = exp(F32x4::from_array(xs)).to_array();
             for (g, &x) in got.iter().zip(&xs) {
                 let want = (x as f64).exp();
                 if want > f32::MAX as f64 {
@@ -271,7 +272,7 @@ mod tests {
         }
         eprintln!("exp: max relative error {worst:e}");
         assert!(worst < 1.5e-7, "max relative error {worst}");
-        let special = exp(V::from_array([
+        let special = exp(F32x4::from_array([
             f32::NEG_INFINITY,
             f32::INFINITY,
             f32::NAN,
@@ -282,11 +283,11 @@ mod tests {
         assert_eq!(special[1], f32::INFINITY);
         assert!(special[2].is_nan());
         assert_eq!(special[3], 1.0);
-        let big = exp(V::splat(88.72)).to_array()[0] as f64;
+        let big = exp(F32x4::splat(88.72)).to_array()[0] as f64;
         assert!(
             (big / (88.72f32 as f64).exp() - 1.0).abs() < 3e-7,
             "exp(88.72) = {big}"
         );
-        assert_eq!(exp(V::splat(-200.0)).to_array()[0], 0.0);
+        assert_eq!(exp(F32x4::splat(-200.0)).to_array()[0], 0.0);
     }
 }

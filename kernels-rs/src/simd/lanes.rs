@@ -1,23 +1,57 @@
-//! Integer and `f64` lanes for the image kernels, under the same one-abstraction rule as
-//! [`F32x4`](super::F32x4): a SIMD128 `v128` on `wasm32`, a plain array everywhere else with the
-//! exact lane semantics of the wasm instruction (wrapping, saturation, truncation), so native
-//! `cargo test` runs the same kernel logic bit for bit.
+//! Integer and `f64` lanes for the image and data kernels, under the same one-abstraction rule
+//! as [`F32x4`]: a SIMD128 `v128` on `wasm32`, a plain array everywhere else with the exact lane
+//! semantics of the wasm instruction (wrapping, saturation, truncation), so native `cargo test`
+//! runs the same kernel logic bit for bit.
 //!
 //! - [`I16x8`]: 16-bit lanes; loads of eight `u8` widened, constant shuffles, and
 //!   [`I16x8::dot`] (`i32x4.dot_i16x8_s`: pairwise multiply-add into 32-bit lanes — the
 //!   fixed-point multiply-accumulate of the blurs).
 //! - [`I32x4`]: 32-bit lanes; one RGBA pixel widened from `u8`, add/sub/shift, narrowing back
-//!   (saturating) to `i16` and `u8`, conversion to and from `f64`; also the lane masks of
-//!   [`F32x4::le`](super::F32x4::le) (-1 / 0), which `and`/`or`/`any` combine and `sub` counts.
+//!   (saturating) to `i16` and `u8`, conversion to and from `f64` and `f32`; also the lane
+//!   masks of [`F32x4`]'s comparisons (-1 / 0), which `and`/`or`/`any`/`bitmask` read and
+//!   `sub` counts.
 //! - [`U8x16`]: bytes, only to store narrowed pixels.
-//! - [`F64x2`], its comparison mask [`M64x2`] and [`I64x2`] counters: the Mandelbrot iteration.
+//! - [`F64x2`], its comparison mask [`M64x2`] and [`I64x2`] counters: the Mandelbrot iteration,
+//!   and the `f64` sums of the data kernels.
+//!
+//! The [`F32x4`] operations that produce or take one of these types (comparisons into masks,
+//! bit casts, conversions, `f64` widening) are here too, because they need both types'
+//! representations; so are the horizontal operations of the data kernels (prefix sum within a
+//! vector, min/max/sum across it).
 //!
 //! Every pointer may be unaligned. This is a vocabulary: not every operation is used by every
 //! build (array conversions mostly serve tests), hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+use super::F32x4;
+
+/// Whole-vector `load` and `store` at any alignment. An unaligned read or write of the
+/// representation is `v128.load` / `v128.store` on wasm32 and an array copy elsewhere.
+macro_rules! memory {
+    ($($t:ident: $e:ty),*) => {$(
+        impl $t {
+            /// # Safety
+            /// `p` must be valid for reading 16 bytes.
+            #[inline(always)]
+            pub unsafe fn load(p: *const $e) -> Self {
+                // SAFETY: caller guarantees 16 readable bytes; no alignment requirement.
+                Self(unsafe { core::ptr::read_unaligned(p.cast()) })
+            }
+
+            /// # Safety
+            /// `p` must be valid for writing 16 bytes.
+            #[inline(always)]
+            pub unsafe fn store(self, p: *mut $e) {
+                // SAFETY: caller guarantees 16 writable bytes; no alignment requirement.
+                unsafe { core::ptr::write_unaligned(p.cast(), self.0) }
+            }
+        }
+    )*};
+}
+
 #[cfg(target_arch = "wasm32")]
 mod imp {
+    use super::F32x4;
     use core::arch::wasm32::*;
 
     #[derive(Clone, Copy, Debug)]
@@ -39,6 +73,8 @@ mod imp {
     #[repr(transparent)]
     pub struct I64x2(v128);
 
+    memory!(I16x8: i16, I32x4: i32, U8x16: u8);
+
     impl I16x8 {
         #[inline(always)]
         pub fn from_array(a: [i16; 8]) -> Self {
@@ -55,22 +91,6 @@ mod imp {
         #[inline(always)]
         pub fn splat_pair(lo: i16, hi: i16) -> Self {
             Self(i32x4_splat((lo as u16 as i32) | ((hi as i32) << 16)))
-        }
-
-        /// # Safety
-        /// `p` must be valid for reading 8 `i16`s.
-        #[inline(always)]
-        pub unsafe fn load(p: *const i16) -> Self {
-            // SAFETY: caller guarantees 16 readable bytes; no alignment requirement.
-            Self(unsafe { v128_load(p.cast()) })
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 8 `i16`s.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut i16) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { v128_store(p.cast(), self.0) }
         }
 
         /// Eight bytes at `p`, zero-extended (`v128.load8x8_u`).
@@ -156,22 +176,6 @@ mod imp {
                 i32x4_extract_lane::<2>(self.0),
                 i32x4_extract_lane::<3>(self.0),
             ]
-        }
-
-        /// # Safety
-        /// `p` must be valid for reading 4 `i32`s.
-        #[inline(always)]
-        pub unsafe fn load(p: *const i32) -> Self {
-            // SAFETY: caller guarantees 16 readable bytes.
-            Self(unsafe { v128_load(p.cast()) })
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 4 `i32`s.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut i32) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { v128_store(p.cast(), self.0) }
         }
 
         /// Four bytes at `p` (one RGBA pixel), zero-extended to 32 bits.
@@ -260,14 +264,6 @@ mod imp {
         pub fn to_array(self) -> [u8; 16] {
             // SAFETY: same size, any bit pattern is valid.
             unsafe { core::mem::transmute(self.0) }
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 16 bytes.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut u8) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { v128_store(p.cast(), self.0) }
         }
 
         /// Stores the first 8 bytes.
@@ -393,11 +389,97 @@ mod imp {
             ]
         }
     }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn shl(self, n: u32) -> Self {
+            Self(i32x4_shl(self.0, n))
+        }
+
+        /// `self < o` per lane (signed) as a mask: -1 or 0.
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Self {
+            Self(i32x4_lt(self.0, o.0))
+        }
+
+        /// Bit `k` set if lane `k`'s top bit is: a mask's lanes as four bits.
+        #[inline(always)]
+        pub fn bitmask(self) -> u32 {
+            i32x4_bitmask(self.0) as u32
+        }
+
+        /// Each lane converted to the nearest `f32`.
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            F32x4::from_v128(f32x4_convert_i32x4(self.0))
+        }
+    }
+
+    impl F32x4 {
+        /// `o < self ? o : self` per lane (`f32x4.pmin`, one instruction): a NaN in `self` stays.
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            Self::from_v128(f32x4_pmin(self.v128(), o.v128()))
+        }
+
+        /// `self < o ? o : self` per lane (`f32x4.pmax`, one instruction): a NaN in `self` stays.
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            Self::from_v128(f32x4_pmax(self.v128(), o.v128()))
+        }
+
+        /// `self > o` per lane as a mask: -1 or 0; false if either is NaN.
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> I32x4 {
+            I32x4(f32x4_gt(self.v128(), o.v128()))
+        }
+
+        /// `self < o` per lane as a mask: -1 or 0; false if either is NaN.
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> I32x4 {
+            I32x4(f32x4_lt(self.v128(), o.v128()))
+        }
+
+        /// Each lane truncated to `i32`, saturating, NaN → 0 (`i32x4.trunc_sat_f32x4_s`).
+        #[inline(always)]
+        pub fn trunc_sat(self) -> I32x4 {
+            I32x4(i32x4_trunc_sat_f32x4(self.v128()))
+        }
+
+        /// The lanes' bits (no instruction).
+        #[inline(always)]
+        pub fn to_bits(self) -> I32x4 {
+            I32x4(self.v128())
+        }
+
+        /// Lanes with the given bits (no instruction).
+        #[inline(always)]
+        pub fn from_bits(b: I32x4) -> Self {
+            Self::from_v128(b.0)
+        }
+
+        /// Lanes 0 and 1 as `f64` (exact).
+        #[inline(always)]
+        pub fn promote_low(self) -> F64x2 {
+            F64x2(f64x2_promote_low_f32x4(self.v128()))
+        }
+
+        /// Finite lanes kept, the others (±Inf, NaN) replaced by `pad`'s.
+        #[inline(always)]
+        pub fn finite_or(self, pad: Self) -> Self {
+            let v = self.v128();
+            // x − x is 0 exactly for finite x (Inf − Inf and NaN − NaN are NaN).
+            let finite = f32x4_eq(f32x4_sub(v, v), f32x4_splat(0.0));
+            Self::from_v128(v128_bitselect(v, pad.v128(), finite))
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
     //! Portable model of the `simd128` build: the same lane semantics, one lane at a time.
+
+    use super::F32x4;
 
     #[derive(Clone, Copy, Debug)]
     pub struct I16x8([i16; 8]);
@@ -411,6 +493,8 @@ mod imp {
     pub struct M64x2([bool; 2]);
     #[derive(Clone, Copy, Debug)]
     pub struct I64x2([i64; 2]);
+
+    memory!(I16x8: i16, I32x4: i32, U8x16: u8);
 
     impl I16x8 {
         #[inline(always)]
@@ -426,22 +510,6 @@ mod imp {
         #[inline(always)]
         pub fn splat_pair(lo: i16, hi: i16) -> Self {
             Self([lo, hi, lo, hi, lo, hi, lo, hi])
-        }
-
-        /// # Safety
-        /// `p` must be valid for reading 8 `i16`s.
-        #[inline(always)]
-        pub unsafe fn load(p: *const i16) -> Self {
-            // SAFETY: caller guarantees 16 readable bytes.
-            Self(unsafe { p.cast::<[i16; 8]>().read_unaligned() })
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 8 `i16`s.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut i16) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { p.cast::<[i16; 8]>().write_unaligned(self.0) }
         }
 
         /// # Safety
@@ -520,22 +588,6 @@ mod imp {
         }
 
         /// # Safety
-        /// `p` must be valid for reading 4 `i32`s.
-        #[inline(always)]
-        pub unsafe fn load(p: *const i32) -> Self {
-            // SAFETY: caller guarantees 16 readable bytes.
-            Self(unsafe { p.cast::<[i32; 4]>().read_unaligned() })
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 4 `i32`s.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut i32) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { p.cast::<[i32; 4]>().write_unaligned(self.0) }
-        }
-
-        /// # Safety
         /// `p` must be valid for reading 4 bytes.
         #[inline(always)]
         pub unsafe fn load_u8x4(p: *const u8) -> Self {
@@ -608,14 +660,6 @@ mod imp {
         #[inline(always)]
         pub fn to_array(self) -> [u8; 16] {
             self.0
-        }
-
-        /// # Safety
-        /// `p` must be valid for writing 16 bytes.
-        #[inline(always)]
-        pub unsafe fn store(self, p: *mut u8) {
-            // SAFETY: caller guarantees 16 writable bytes.
-            unsafe { core::ptr::copy_nonoverlapping(self.0.as_ptr(), p, 16) }
         }
 
         /// # Safety
@@ -728,10 +772,139 @@ mod imp {
             self.0
         }
     }
+
+    impl I32x4 {
+        #[inline(always)]
+        pub fn shl(self, n: u32) -> Self {
+            Self(self.0.map(|x| x << (n & 31)))
+        }
+
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> Self {
+            self.zip(o, |a, b| -i32::from(a < b))
+        }
+
+        #[inline(always)]
+        pub fn bitmask(self) -> u32 {
+            (0..4).map(|k| (self.0[k] as u32 >> 31) << k).sum()
+        }
+
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            F32x4::from_array(self.0.map(|x| x as f32))
+        }
+    }
+
+    /// `f` lane by lane over `a` and `b`.
+    #[inline(always)]
+    fn zip_f32<T>(a: F32x4, b: F32x4, f: impl Fn(f32, f32) -> T) -> [T; 4] {
+        let (a, b) = (a.to_array(), b.to_array());
+        core::array::from_fn(|i| f(a[i], b[i]))
+    }
+
+    impl F32x4 {
+        #[inline(always)]
+        pub fn pmin(self, o: Self) -> Self {
+            Self::from_array(zip_f32(self, o, |a, b| if b < a { b } else { a }))
+        }
+
+        #[inline(always)]
+        pub fn pmax(self, o: Self) -> Self {
+            Self::from_array(zip_f32(self, o, |a, b| if a < b { b } else { a }))
+        }
+
+        #[inline(always)]
+        pub fn gt(self, o: Self) -> I32x4 {
+            I32x4(zip_f32(self, o, |a, b| -i32::from(a > b)))
+        }
+
+        #[inline(always)]
+        pub fn lt(self, o: Self) -> I32x4 {
+            I32x4(zip_f32(self, o, |a, b| -i32::from(a < b)))
+        }
+
+        /// `as` saturates and maps NaN to 0, like `i32x4.trunc_sat_f32x4_s`.
+        #[inline(always)]
+        pub fn trunc_sat(self) -> I32x4 {
+            I32x4(self.to_array().map(|x| x as i32))
+        }
+
+        #[inline(always)]
+        pub fn to_bits(self) -> I32x4 {
+            I32x4(self.to_array().map(|x| x.to_bits() as i32))
+        }
+
+        #[inline(always)]
+        pub fn from_bits(b: I32x4) -> Self {
+            Self::from_array(b.0.map(|x| f32::from_bits(x as u32)))
+        }
+
+        #[inline(always)]
+        pub fn promote_low(self) -> F64x2 {
+            let a = self.to_array();
+            F64x2([a[0].into(), a[1].into()])
+        }
+
+        #[inline(always)]
+        pub fn finite_or(self, pad: Self) -> Self {
+            Self::from_array(zip_f32(self, pad, |a, p| if a.is_finite() { a } else { p }))
+        }
+    }
 }
 
 #[allow(unused_imports)] // M64x2 is only ever named through F64x2::le's result
 pub use imp::{F64x2, I16x8, I32x4, I64x2, M64x2, U8x16};
+
+impl F32x4 {
+    /// Lanes 2 and 3 as `f64` (exact).
+    #[inline(always)]
+    pub fn promote_high(self) -> F64x2 {
+        self.shuffle::<2, 3, 2, 3>(self).promote_low()
+    }
+
+    /// Every lane set to lane 3.
+    #[inline(always)]
+    pub fn broadcast3(self) -> Self {
+        self.shuffle::<3, 3, 3, 3>(self)
+    }
+
+    /// Inclusive prefix sum across the four lanes, `[a, a+b, (b+c)+a, (c+d)+(a+b)]`: two
+    /// shift-and-add steps rather than three dependent adds.
+    #[inline(always)]
+    pub fn scan(self) -> Self {
+        let z = Self::zero();
+        let t = self.add(z.shuffle::<0, 4, 5, 6>(self)); // [a, a+b, b+c, c+d]
+        t.add(z.shuffle::<0, 1, 4, 5>(t))
+    }
+
+    /// NaN-propagating minimum of the four lanes.
+    #[inline(always)]
+    pub fn hmin(self) -> f32 {
+        let m = self.min(self.shuffle::<2, 3, 0, 1>(self));
+        m.min(m.shuffle::<1, 0, 3, 2>(m)).to_array()[0]
+    }
+
+    /// NaN-propagating maximum of the four lanes.
+    #[inline(always)]
+    pub fn hmax(self) -> f32 {
+        let m = self.max(self.shuffle::<2, 3, 0, 1>(self));
+        m.max(m.shuffle::<1, 0, 3, 2>(m)).to_array()[0]
+    }
+
+    /// Sum of the four lanes in `f64`, as `(a+c) + (b+d)`.
+    #[inline(always)]
+    pub fn hsum64(self) -> f64 {
+        self.promote_low().add(self.promote_high()).sum()
+    }
+}
+
+impl F64x2 {
+    #[inline(always)]
+    pub fn sum(self) -> f64 {
+        let [a, b] = self.to_array();
+        a + b
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -808,5 +981,38 @@ mod tests {
         assert!(p[0] == 3.0 && p[1].is_nan());
         assert_eq!(I64x2::zero().count(m).count(m).to_array(), [2, 0]);
         assert!(!m.and(F64x2::splat(5.0).le(F64x2::splat(4.0))).any());
+    }
+
+    #[test]
+    fn f32_masks_casts_and_horizontals() {
+        let v = F32x4::from_array([1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(v.scan().to_array(), [1.0, 3.0, 6.0, 10.0]);
+        assert_eq!(v.broadcast3().to_array(), [4.0; 4]);
+        assert_eq!((v.hmin(), v.hmax(), v.hsum64()), (1.0, 4.0, 10.0));
+        assert_eq!(v.promote_high().to_array(), [3.0, 4.0]);
+        let (nan, inf) = (f32::NAN, f32::INFINITY);
+        let x = F32x4::from_array([nan, -2.5, inf, 7.9]);
+        assert!(x.hmin().is_nan() && x.hmax().is_nan());
+        let p = x.pmin(F32x4::splat(0.0)).to_array();
+        assert!(p[0].is_nan() && p[1..] == [-2.5, 0.0, 0.0]);
+        let p = x.pmax(F32x4::splat(0.0)).to_array();
+        assert!(p[0].is_nan() && p[1..] == [0.0, inf, 7.9]);
+        let f = x.finite_or(F32x4::splat(-1.0)).to_array();
+        assert_eq!(f, [-1.0, -2.5, -1.0, 7.9]);
+        let z = F32x4::splat(0.0);
+        assert_eq!(x.gt(z).to_array(), [0, 0, -1, -1]);
+        assert_eq!(x.lt(z).to_array(), [0, -1, 0, 0]);
+        assert_eq!(x.lt(z).or(x.gt(z)).bitmask(), 0b1110);
+        assert_eq!(x.trunc_sat().to_array(), [0, -2, i32::MAX, 7]);
+        let b = x.to_bits();
+        assert_eq!(b.to_array()[1], (-2.5f32).to_bits() as i32);
+        assert_eq!(
+            F32x4::from_bits(b.and(I32x4::splat(i32::MAX))).to_array()[1],
+            2.5
+        );
+        let i = I32x4::from_array([-3, 0, 1 << 24 | 1, 9]);
+        assert_eq!(i.to_f32().to_array(), [-3.0, 0.0, (1 << 24) as f32, 9.0]);
+        assert_eq!(i.lt(I32x4::splat(1)).to_array(), [-1, -1, 0, 0]);
+        assert_eq!(I32x4::splat(3).shl(30).to_array(), [-(1 << 30); 4]);
     }
 }
