@@ -85,6 +85,50 @@ pub(crate) fn use_f32(cx: f64, cy: f64, scale: f64) -> bool {
     scale >= 1.0f64.max(cx.abs()).max(cy.abs()) / 131072.0
 }
 
+/// `fn $name<const V: usize>`: the escape counts of pixels `x..x + N·V`, iterated in `V`
+/// vectors of type `$v` (`N` lanes of `$real`, `c` rounded to `$real` from its f64 value), with
+/// `$counts` counters. Lanes past the row's end are computed, not stored. A macro rather than a
+/// generic function: both precisions' lane types have the same methods, but no common trait.
+macro_rules! group {
+    ($name:ident: $v:ident of $n:literal $real:ty, counted in $counts:ident) => {
+        #[inline(always)]
+        fn $name<const V: usize>(&self, x: usize, ci: f64, counts: &mut [u32; 8]) {
+            let ci = $v::splat(ci as $real);
+            let cr: [$v; V] = core::array::from_fn(|v| {
+                $v::from_array(core::array::from_fn(|k| self.re(x + $n * v + k) as $real))
+            });
+            let four = $v::splat(4.0);
+            let mut zr = [$v::splat(0.0); V];
+            let mut zi = [$v::splat(0.0); V];
+            let mut n = [$counts::zero(); V];
+            let mut live = [zr[0].le(four); V];
+            let mut done = 0;
+            while done < self.max_iter {
+                let steps = BLOCK.min(self.max_iter - done);
+                for _ in 0..steps {
+                    for v in 0..V {
+                        let zr2 = zr[v].mul(zr[v]);
+                        let zi2 = zi[v].mul(zi[v]);
+                        live[v] = live[v].and(zr2.add(zi2).le(four));
+                        n[v] = n[v].count(live[v]);
+                        zi[v] = zr[v].add(zr[v]).mul(zi[v]).add(ci);
+                        zr[v] = zr2.sub(zi2).add(cr[v]);
+                    }
+                }
+                done += steps;
+                if !live.iter().fold(live[0], |a, &m| a.or(m)).any() {
+                    break;
+                }
+            }
+            for v in 0..V {
+                for (k, c) in n[v].to_array().into_iter().enumerate() {
+                    counts[$n * v + k] = c as u32;
+                }
+            }
+        }
+    };
+}
+
 pub(crate) struct Mandelbrot {
     out: *mut u8,
     w: usize,
@@ -145,8 +189,8 @@ impl Mandelbrot {
             };
             let mut counts = [0u32; 8];
             match (f32, n == group) {
-                (true, true) => self.group_f32::<F32_VECTORS>(x, ci as f32, &mut counts),
-                (true, false) => self.group_f32::<1>(x, ci as f32, &mut counts),
+                (true, true) => self.group_f32::<F32_VECTORS>(x, ci, &mut counts),
+                (true, false) => self.group_f32::<1>(x, ci, &mut counts),
                 (false, true) => self.group_f64::<F64_VECTORS>(x, ci, &mut counts),
                 (false, false) => self.group_f64::<1>(x, ci, &mut counts),
             }
@@ -163,81 +207,8 @@ impl Mandelbrot {
         }
     }
 
-    /// f64 escape counts of pixels `x..x+2V` (lanes past the row's end are computed, not
-    /// stored).
-    #[inline(always)]
-    fn group_f64<const V: usize>(&self, x: usize, ci: f64, counts: &mut [u32; 8]) {
-        let ci = F64x2::splat(ci);
-        let cr: [F64x2; V] = core::array::from_fn(|v| {
-            F64x2::from_array([self.re(x + 2 * v), self.re(x + 2 * v + 1)])
-        });
-        let four = F64x2::splat(4.0);
-        let mut zr = [F64x2::splat(0.0); V];
-        let mut zi = [F64x2::splat(0.0); V];
-        let mut n = [I64x2::zero(); V];
-        let mut live = [zr[0].le(four); V];
-        let mut done = 0;
-        while done < self.max_iter {
-            let steps = BLOCK.min(self.max_iter - done);
-            for _ in 0..steps {
-                for v in 0..V {
-                    let zr2 = zr[v].mul(zr[v]);
-                    let zi2 = zi[v].mul(zi[v]);
-                    live[v] = live[v].and(zr2.add(zi2).le(four));
-                    n[v] = n[v].count(live[v]);
-                    zi[v] = zr[v].add(zr[v]).mul(zi[v]).add(ci);
-                    zr[v] = zr2.sub(zi2).add(cr[v]);
-                }
-            }
-            done += steps;
-            if !live.iter().fold(live[0], |a, &m| a.or(m)).any() {
-                break;
-            }
-        }
-        for v in 0..V {
-            let [a, b] = n[v].to_array();
-            counts[2 * v] = a as u32;
-            counts[2 * v + 1] = b as u32;
-        }
-    }
-
-    /// f32 escape counts of pixels `x..x+4V`: the same iteration in f32 lanes, `c` rounded
-    /// to f32 from its f64 value.
-    #[inline(always)]
-    fn group_f32<const V: usize>(&self, x: usize, ci: f32, counts: &mut [u32; 8]) {
-        let ci = F32x4::splat(ci);
-        let cr: [F32x4; V] = core::array::from_fn(|v| {
-            F32x4::from_array(core::array::from_fn(|k| self.re(x + 4 * v + k) as f32))
-        });
-        let four = F32x4::splat(4.0);
-        let mut zr = [F32x4::zero(); V];
-        let mut zi = [F32x4::zero(); V];
-        let mut n = [I32x4::splat(0); V];
-        let mut live = [I32x4::splat(-1); V];
-        let mut done = 0;
-        while done < self.max_iter {
-            let steps = BLOCK.min(self.max_iter - done);
-            for _ in 0..steps {
-                for v in 0..V {
-                    let zr2 = zr[v].mul(zr[v]);
-                    let zi2 = zi[v].mul(zi[v]);
-                    live[v] = live[v].and(zr2.add(zi2).le(four));
-                    n[v] = n[v].sub(live[v]);
-                    zi[v] = zr[v].add(zr[v]).mul(zi[v]).add(ci);
-                    zr[v] = zr2.sub(zi2).add(cr[v]);
-                }
-            }
-            done += steps;
-            if !live.iter().fold(live[0], |a, &m| a.or(m)).any() {
-                break;
-            }
-        }
-        for v in 0..V {
-            for (k, c) in n[v].to_array().into_iter().enumerate() {
-                counts[4 * v + k] = c as u32;
-            }
-        }
-    }
+    group!(group_f64: F64x2 of 2 f64, counted in I64x2);
+    group!(group_f32: F32x4 of 4 f32, counted in I32x4);
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! - [`I32x4`]: 32-bit lanes; one RGBA pixel widened from `u8`, add/sub/shift, narrowing back
 //!   (saturating) to `i16` and `u8`, conversion to and from `f64` and `f32`; also the lane
 //!   masks of [`F32x4`]'s comparisons (-1 / 0), which `and`/`or`/`any`/`bitmask` read and
-//!   `sub` counts.
+//!   `count` counts.
 //! - [`U8x16`]: bytes, only to store narrowed pixels.
 //! - [`F64x2`], its comparison mask [`M64x2`] and [`I64x2`] counters: the Mandelbrot iteration,
 //!   and the `f64` sums of the data kernels.
@@ -895,6 +895,19 @@ impl F32x4 {
     #[inline(always)]
     pub fn hsum64(self) -> f64 {
         self.promote_low().add(self.promote_high()).sum()
+    }
+}
+
+impl I32x4 {
+    #[inline(always)]
+    pub fn zero() -> Self {
+        Self::splat(0)
+    }
+
+    /// `self + 1` in the lanes set in the mask `m` (-1 / 0), like [`I64x2::count`].
+    #[inline(always)]
+    pub fn count(self, m: Self) -> Self {
+        self.sub(m)
     }
 }
 
