@@ -73,7 +73,44 @@ mod imp {
     #[repr(transparent)]
     pub struct I64x2(v128);
 
+    /// Methods that are one instruction on two vectors, listed as `name -> Output: instruction`.
+    macro_rules! binary {
+        ($t:ident { $($(#[$doc:meta])* $f:ident -> $out:ident: $op:ident,)* }) => {
+            impl $t {$(
+                $(#[$doc])*
+                #[inline(always)]
+                pub fn $f(self, o: Self) -> $out {
+                    $out($op(self.0, o.0))
+                }
+            )*}
+        };
+    }
+
     memory!(I16x8: i16, I32x4: i32, U8x16: u8);
+
+    binary!(I32x4 {
+        and -> I32x4: v128_and,
+        or -> I32x4: v128_or,
+        add -> I32x4: i32x4_add,
+        sub -> I32x4: i32x4_sub,
+        /// Wrapping multiply.
+        mul -> I32x4: i32x4_mul,
+        /// `self < o` per lane (signed) as a mask: -1 or 0.
+        lt -> I32x4: i32x4_lt,
+    });
+
+    binary!(F64x2 {
+        add -> F64x2: f64x2_add,
+        sub -> F64x2: f64x2_sub,
+        mul -> F64x2: f64x2_mul,
+        /// `self <= o` per lane (false if either is NaN).
+        le -> M64x2: f64x2_le,
+    });
+
+    binary!(M64x2 {
+        and -> M64x2: v128_and,
+        or -> M64x2: v128_or,
+    });
 
     impl I16x8 {
         #[inline(always)]
@@ -147,16 +184,6 @@ mod imp {
             Self(i32x4_splat(x))
         }
 
-        #[inline(always)]
-        pub fn and(self, o: Self) -> Self {
-            Self(v128_and(self.0, o.0))
-        }
-
-        #[inline(always)]
-        pub fn or(self, o: Self) -> Self {
-            Self(v128_or(self.0, o.0))
-        }
-
         /// True if any bit is set.
         #[inline(always)]
         pub fn any(self) -> bool {
@@ -189,26 +216,21 @@ mod imp {
             Self(u32x4_extend_low_u16x8(u16x8_extend_low_u8x16(v)))
         }
 
-        #[inline(always)]
-        pub fn add(self, o: Self) -> Self {
-            Self(i32x4_add(self.0, o.0))
-        }
-
-        #[inline(always)]
-        pub fn sub(self, o: Self) -> Self {
-            Self(i32x4_sub(self.0, o.0))
-        }
-
-        /// Wrapping multiply.
-        #[inline(always)]
-        pub fn mul(self, o: Self) -> Self {
-            Self(i32x4_mul(self.0, o.0))
-        }
-
         /// Arithmetic shift right by `n` (< 32).
         #[inline(always)]
         pub fn shr(self, n: u32) -> Self {
             Self(i32x4_shr(self.0, n))
+        }
+
+        #[inline(always)]
+        pub fn shl(self, n: u32) -> Self {
+            Self(i32x4_shl(self.0, n))
+        }
+
+        /// Bit `k` set if lane `k`'s top bit is: a mask's lanes as four bits.
+        #[inline(always)]
+        pub fn bitmask(self) -> u32 {
+            i32x4_bitmask(self.0) as u32
         }
 
         /// Lanes of `a` then `b`, each saturated to `i16`.
@@ -229,6 +251,12 @@ mod imp {
             F64x2(f64x2_convert_low_i32x4(i32x4_shuffle::<2, 3, 2, 3>(
                 self.0, self.0,
             )))
+        }
+
+        /// Each lane converted to the nearest `f32`.
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            F32x4::from_v128(f32x4_convert_i32x4(self.0))
         }
 
         /// `[trunc(lo[0]), trunc(lo[1]), trunc(hi[0]), trunc(hi[1])]`, saturating (NaN → 0).
@@ -305,40 +333,9 @@ mod imp {
                 f64x2_extract_lane::<1>(self.0),
             ]
         }
-
-        #[inline(always)]
-        pub fn add(self, o: Self) -> Self {
-            Self(f64x2_add(self.0, o.0))
-        }
-
-        #[inline(always)]
-        pub fn sub(self, o: Self) -> Self {
-            Self(f64x2_sub(self.0, o.0))
-        }
-
-        #[inline(always)]
-        pub fn mul(self, o: Self) -> Self {
-            Self(f64x2_mul(self.0, o.0))
-        }
-
-        /// `self <= o` per lane (false if either is NaN).
-        #[inline(always)]
-        pub fn le(self, o: Self) -> M64x2 {
-            M64x2(f64x2_le(self.0, o.0))
-        }
     }
 
     impl M64x2 {
-        #[inline(always)]
-        pub fn and(self, o: Self) -> Self {
-            Self(v128_and(self.0, o.0))
-        }
-
-        #[inline(always)]
-        pub fn or(self, o: Self) -> Self {
-            Self(v128_or(self.0, o.0))
-        }
-
         /// True if any lane is set.
         #[inline(always)]
         pub fn any(self) -> bool {
@@ -387,31 +384,6 @@ mod imp {
                 i64x2_extract_lane::<0>(self.0),
                 i64x2_extract_lane::<1>(self.0),
             ]
-        }
-    }
-
-    impl I32x4 {
-        #[inline(always)]
-        pub fn shl(self, n: u32) -> Self {
-            Self(i32x4_shl(self.0, n))
-        }
-
-        /// `self < o` per lane (signed) as a mask: -1 or 0.
-        #[inline(always)]
-        pub fn lt(self, o: Self) -> Self {
-            Self(i32x4_lt(self.0, o.0))
-        }
-
-        /// Bit `k` set if lane `k`'s top bit is: a mask's lanes as four bits.
-        #[inline(always)]
-        pub fn bitmask(self) -> u32 {
-            i32x4_bitmask(self.0) as u32
-        }
-
-        /// Each lane converted to the nearest `f32`.
-        #[inline(always)]
-        pub fn to_f32(self) -> F32x4 {
-            F32x4::from_v128(f32x4_convert_i32x4(self.0))
         }
     }
 
@@ -494,7 +466,46 @@ mod imp {
     #[derive(Clone, Copy, Debug)]
     pub struct I64x2([i64; 2]);
 
+    /// `f` lane by lane over `a` and `b`.
+    #[inline(always)]
+    fn zip<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) -> [U; N] {
+        core::array::from_fn(|i| f(a[i], b[i]))
+    }
+
+    /// The lane-by-lane twins of the wasm build's one-instruction methods.
+    macro_rules! binary {
+        ($t:ident { $($f:ident -> $out:ident: $op:expr,)* }) => {
+            impl $t {$(
+                #[inline(always)]
+                pub fn $f(self, o: Self) -> $out {
+                    $out(zip(self.0, o.0, $op))
+                }
+            )*}
+        };
+    }
+
     memory!(I16x8: i16, I32x4: i32, U8x16: u8);
+
+    binary!(I32x4 {
+        and -> I32x4: |a, b| a & b,
+        or -> I32x4: |a, b| a | b,
+        add -> I32x4: i32::wrapping_add,
+        sub -> I32x4: i32::wrapping_sub,
+        mul -> I32x4: i32::wrapping_mul,
+        lt -> I32x4: |a, b| -i32::from(a < b),
+    });
+
+    binary!(F64x2 {
+        add -> F64x2: |a, b| a + b,
+        sub -> F64x2: |a, b| a - b,
+        mul -> F64x2: |a, b| a * b,
+        le -> M64x2: |a, b| a <= b,
+    });
+
+    binary!(M64x2 {
+        and -> M64x2: |a, b| a && b,
+        or -> M64x2: |a, b| a || b,
+    });
 
     impl I16x8 {
         #[inline(always)]
@@ -563,16 +574,6 @@ mod imp {
         }
 
         #[inline(always)]
-        pub fn and(self, o: Self) -> Self {
-            self.zip(o, |a, b| a & b)
-        }
-
-        #[inline(always)]
-        pub fn or(self, o: Self) -> Self {
-            self.zip(o, |a, b| a | b)
-        }
-
-        #[inline(always)]
         pub fn any(self) -> bool {
             self.0.iter().any(|&x| x != 0)
         }
@@ -597,28 +598,18 @@ mod imp {
         }
 
         #[inline(always)]
-        fn zip(self, o: Self, f: impl Fn(i32, i32) -> i32) -> Self {
-            Self(core::array::from_fn(|i| f(self.0[i], o.0[i])))
-        }
-
-        #[inline(always)]
-        pub fn add(self, o: Self) -> Self {
-            self.zip(o, i32::wrapping_add)
-        }
-
-        #[inline(always)]
-        pub fn sub(self, o: Self) -> Self {
-            self.zip(o, i32::wrapping_sub)
-        }
-
-        #[inline(always)]
-        pub fn mul(self, o: Self) -> Self {
-            self.zip(o, i32::wrapping_mul)
-        }
-
-        #[inline(always)]
         pub fn shr(self, n: u32) -> Self {
             Self(self.0.map(|x| x >> (n & 31)))
+        }
+
+        #[inline(always)]
+        pub fn shl(self, n: u32) -> Self {
+            Self(self.0.map(|x| x << (n & 31)))
+        }
+
+        #[inline(always)]
+        pub fn bitmask(self) -> u32 {
+            (0..4).map(|k| (self.0[k] as u32 >> 31) << k).sum()
         }
 
         #[inline(always)]
@@ -637,6 +628,11 @@ mod imp {
         #[inline(always)]
         pub fn high_f64(self) -> F64x2 {
             F64x2([self.0[2].into(), self.0[3].into()])
+        }
+
+        #[inline(always)]
+        pub fn to_f32(self) -> F32x4 {
+            F32x4::from_array(self.0.map(|x| x as f32))
         }
 
         /// Saturating truncation like `i32x4.trunc_sat_f64x2_s_zero` (`as` saturates, NaN → 0).
@@ -694,39 +690,9 @@ mod imp {
         pub fn to_array(self) -> [f64; 2] {
             self.0
         }
-
-        #[inline(always)]
-        pub fn add(self, o: Self) -> Self {
-            Self([self.0[0] + o.0[0], self.0[1] + o.0[1]])
-        }
-
-        #[inline(always)]
-        pub fn sub(self, o: Self) -> Self {
-            Self([self.0[0] - o.0[0], self.0[1] - o.0[1]])
-        }
-
-        #[inline(always)]
-        pub fn mul(self, o: Self) -> Self {
-            Self([self.0[0] * o.0[0], self.0[1] * o.0[1]])
-        }
-
-        #[inline(always)]
-        pub fn le(self, o: Self) -> M64x2 {
-            M64x2([self.0[0] <= o.0[0], self.0[1] <= o.0[1]])
-        }
     }
 
     impl M64x2 {
-        #[inline(always)]
-        pub fn and(self, o: Self) -> Self {
-            Self([self.0[0] && o.0[0], self.0[1] && o.0[1]])
-        }
-
-        #[inline(always)]
-        pub fn or(self, o: Self) -> Self {
-            Self([self.0[0] || o.0[0], self.0[1] || o.0[1]])
-        }
-
         #[inline(always)]
         pub fn any(self) -> bool {
             self.0[0] || self.0[1]
@@ -773,54 +739,37 @@ mod imp {
         }
     }
 
-    impl I32x4 {
-        #[inline(always)]
-        pub fn shl(self, n: u32) -> Self {
-            Self(self.0.map(|x| x << (n & 31)))
-        }
-
-        #[inline(always)]
-        pub fn lt(self, o: Self) -> Self {
-            self.zip(o, |a, b| -i32::from(a < b))
-        }
-
-        #[inline(always)]
-        pub fn bitmask(self) -> u32 {
-            (0..4).map(|k| (self.0[k] as u32 >> 31) << k).sum()
-        }
-
-        #[inline(always)]
-        pub fn to_f32(self) -> F32x4 {
-            F32x4::from_array(self.0.map(|x| x as f32))
-        }
-    }
-
-    /// `f` lane by lane over `a` and `b`.
-    #[inline(always)]
-    fn zip_f32<T>(a: F32x4, b: F32x4, f: impl Fn(f32, f32) -> T) -> [T; 4] {
-        let (a, b) = (a.to_array(), b.to_array());
-        core::array::from_fn(|i| f(a[i], b[i]))
-    }
-
     impl F32x4 {
         #[inline(always)]
         pub fn pmin(self, o: Self) -> Self {
-            Self::from_array(zip_f32(self, o, |a, b| if b < a { b } else { a }))
+            Self::from_array(zip(self.to_array(), o.to_array(), |a, b| {
+                if b < a {
+                    b
+                } else {
+                    a
+                }
+            }))
         }
 
         #[inline(always)]
         pub fn pmax(self, o: Self) -> Self {
-            Self::from_array(zip_f32(self, o, |a, b| if a < b { b } else { a }))
+            Self::from_array(zip(self.to_array(), o.to_array(), |a, b| {
+                if a < b {
+                    b
+                } else {
+                    a
+                }
+            }))
         }
 
         #[inline(always)]
         pub fn gt(self, o: Self) -> I32x4 {
-            I32x4(zip_f32(self, o, |a, b| -i32::from(a > b)))
+            I32x4(zip(self.to_array(), o.to_array(), |a, b| -i32::from(a > b)))
         }
 
         #[inline(always)]
         pub fn lt(self, o: Self) -> I32x4 {
-            I32x4(zip_f32(self, o, |a, b| -i32::from(a < b)))
+            I32x4(zip(self.to_array(), o.to_array(), |a, b| -i32::from(a < b)))
         }
 
         /// `as` saturates and maps NaN to 0, like `i32x4.trunc_sat_f32x4_s`.
@@ -847,7 +796,13 @@ mod imp {
 
         #[inline(always)]
         pub fn finite_or(self, pad: Self) -> Self {
-            Self::from_array(zip_f32(self, pad, |a, p| if a.is_finite() { a } else { p }))
+            Self::from_array(zip(self.to_array(), pad.to_array(), |a, p| {
+                if a.is_finite() {
+                    a
+                } else {
+                    p
+                }
+            }))
         }
     }
 }
@@ -1016,6 +971,8 @@ mod tests {
         assert_eq!(x.gt(z).to_array(), [0, 0, -1, -1]);
         assert_eq!(x.lt(z).to_array(), [0, -1, 0, 0]);
         assert_eq!(x.lt(z).or(x.gt(z)).bitmask(), 0b1110);
+        let counts = I32x4::zero().count(x.gt(z)).count(x.lt(z));
+        assert_eq!(counts.to_array(), [0, 1, 1, 1]);
         assert_eq!(x.trunc_sat().to_array(), [0, -2, i32::MAX, 7]);
         let b = x.to_bits();
         assert_eq!(b.to_array()[1], (-2.5f32).to_bits() as i32);
