@@ -504,33 +504,19 @@ impl<'a, K: Key> Typed<'a, K> {
             }
             let (is, id_) = (b(pass.idx_src), b(pass.idx_dst));
             let iota = pass.idx_src == Buf::Iota as u32;
+            // The first pass reads keys from the input and indices from the iota: one flag.
+            macro_rules! pairs {
+                ($first:literal, $no_keys:literal, $load:expr) => {
+                    scatter_pairs::<$first, $first, $no_keys>(
+                        ks, kd, is, id_, range, offsets, shift, $load,
+                    )
+                };
+            }
             match (from_input, iota, kd.is_null()) {
-                (true, true, false) => scatter_pairs::<true, true, false>(
-                    ks,
-                    kd,
-                    is,
-                    id_,
-                    range,
-                    offsets,
-                    shift,
-                    K::key,
-                ),
-                (true, true, true) => scatter_pairs::<true, true, true>(
-                    ks,
-                    kd,
-                    is,
-                    id_,
-                    range,
-                    offsets,
-                    shift,
-                    K::key,
-                ),
-                (false, false, false) => {
-                    scatter_pairs::<false, false, false>(ks, kd, is, id_, range, offsets, shift, id)
-                }
-                (false, false, true) => {
-                    scatter_pairs::<false, false, true>(ks, kd, is, id_, range, offsets, shift, id)
-                }
+                (true, true, false) => pairs!(true, false, K::key),
+                (true, true, true) => pairs!(true, true, K::key),
+                (false, false, false) => pairs!(false, false, id),
+                (false, false, true) => pairs!(false, true, id),
                 _ => unreachable!("argsort: the first pass reads the input and the iota together"),
             }
         }
