@@ -242,8 +242,11 @@ export function compositionSuite(env) {
         const [job] = jobs.values();
         ok(job.chunks > 1, `the 256³ matmul should have several chunks, has ${job.chunks}`);
         equal(job.tids.size, 1, `threads that ran the chunks of a limit({threads:1}) call ${describeJobs(jobs)}`);
+        // A 256³ product lasts about a millisecond: on a loaded machine one worker can finish
+        // it before the other is scheduled, so the proof that more threads join uses 512³.
+        const b = new Float32Array(512 * 512).fill(1);
         const free = await eventually(20, async () => {
-          const t = await traced(rt(), () => mm(rt()));
+          const t = await traced(rt(), () => rt().kernels.matmul(b, b, { m: 512, k: 512, n: 512 }));
           jobs = jobsIn(t.trace);
           return { proved: [...jobs.values()].some((j) => j.tids.size > 1), jobs };
         });
