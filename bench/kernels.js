@@ -20,6 +20,43 @@ const DIVISOR = { 'Mpixel/s': 1e6, 'GFLOP/s': 1e9, 'Melem/s': 1e6, 'GB/s': 1e9 }
 
 const rate = (work, unit, r) => ({ ms: r.ms, reps: r.reps, rate: work / (r.ms / 1e3) / (DIVISOR[unit] ?? 1) });
 
+/**
+ * Where the time of one call at the full budget goes, from weft's own trace: of `PROFILE_CALLS`
+ * traced calls, the one with the median wall time, split into time with two or more threads
+ * running chunks, time with one, and time with none (the page handing the job to the pool and
+ * the result back, phase barriers, wake-ups).
+ */
+const PROFILE_CALLS = 7;
+async function profile(rt, call) {
+  const runs = [];
+  for (let i = 0; i < PROFILE_CALLS; i++) {
+    rt.trace.start();
+    const t0 = performance.now();
+    await call();
+    const wallMs = performance.now() - t0;
+    rt.trace.stop();
+    const chunks = rt.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.cat === 'kernel');
+    runs.push({ wallMs, ...coverage(chunks) });
+  }
+  runs.sort((a, b) => a.wallMs - b.wallMs);
+  const median = runs[runs.length >> 1];
+  return { ...median, noneMs: Math.max(0, median.wallMs - median.oneMs - median.twoPlusMs) };
+}
+
+/** Milliseconds during which exactly one, and two or more, chunk spans overlap. */
+function coverage(spans) {
+  const edges = spans.flatMap((e) => [[e.ts, 1], [e.ts + e.dur, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0, last = 0, one = 0, twoPlus = 0;
+  for (const [t, d] of edges) {
+    if (running === 1) one += t - last;
+    else if (running >= 2) twoPlus += t - last;
+    running += d;
+    last = t;
+  }
+  const busy = spans.reduce((sum, e) => sum + e.dur, 0);
+  return { chunks: spans.length, threads: new Set(spans.map((e) => e.tid)).size, busyMs: busy / 1e3, oneMs: one / 1e3, twoPlusMs: twoPlus / 1e3 };
+}
+
 runBench(async () => {
   const only = new URLSearchParams(location.search).get('only')?.split(',');
   const rt = await createRuntime();
@@ -40,7 +77,7 @@ runBench(async () => {
           if (s.weftPlain) row.weftPlain = rate(s.work, c.unit, await measure(() => s.weftPlain(budget), WEFT));
           let want;
           row.js = rate(s.work, c.unit, await measure(() => { want = s.js(); }, JS));
-          await s.weft(budget);
+          row.profile = await profile(rt, () => s.weft(budget));
           s.check(want);
           rows.push(row);
           const w1 = row.weft[1].rate, wn = row.weft[budget].rate;

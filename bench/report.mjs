@@ -274,7 +274,70 @@ export function formatKernels(r, meta) {
     ),
     '',
   );
+  out.push(...kernelTargets(r, budget));
   return out.join('\n');
+}
+
+/**
+ * The kernel-performance issue's targets for the families. A kernel counts as memory-bound when
+ * moving its data, not arithmetic, sets its one-thread speed; the reason is printed with it.
+ */
+const MEMORY_BOUND = {
+  transpose: 'moves 8 bytes per element and computes nothing',
+  prefixSum: 'one add per 8 bytes moved',
+  sort: 'radix passes: each element read and scattered once per pass',
+  argsort: 'radix passes: each key and index read and scattered once per pass',
+  histogram: 'one read and one read-modify-write of a counter per element',
+  boxBlur: 'running sums: about two adds per byte moved, whatever the radius',
+};
+
+function kernelTargets(r, budget) {
+  const rows = r.rows.map((row) => {
+    const vsJs = row.weft[1].rate / row.js.rate;
+    const scaling = row.weft[budget].rate / row.weft[1].rate;
+    const jsGoal = row.kernel === 'sort' ? 1.5 : 2;
+    const memory = MEMORY_BOUND[row.kernel];
+    const scaleGoal = memory ? 1.3 : 1.8;
+    return {
+      row,
+      missed: scaling < scaleGoal,
+      cells: [
+        `${row.kernel} ${row.size}`,
+        memory ? `memory: ${memory}` : 'compute',
+        `${f(vsJs, 1)}× (≥ ${jsGoal}×) ${verdict(vsJs >= jsGoal)}`,
+        `${f(scaling, 2)}× (≥ ${scaleGoal}×) ${verdict(scaling >= scaleGoal)}`,
+      ],
+    };
+  });
+  const p = (x) => f(x, 2);
+  const out = [
+    '### Targets',
+    '',
+    'Each kernel ≥ 2× its plain-JS reference at one thread (sort: ≥ 1.5× `TypedArray.prototype.sort`); ' +
+      `scaling from 1 to ${budget} threads ≥ 1.8× for compute-bound kernels, ≥ 1.3× for memory-bound ones.`,
+    '',
+    table(['case', 'bound', 'weft 1T / JS', `${budget}T / 1T`], rows.map((x) => x.cells)),
+    '',
+    `### Where the time of a ${budget}-thread call goes (weft's trace)`,
+    '',
+    `Of seven traced calls at ${budget} threads, the one with the median wall time (page-side): how long two or more threads ran chunks at once, ` +
+      'how long one did, and how long none did (the page handing the job to the pool and the result back, the barrier between phases, waking workers). ' +
+      'Chunk time is the sum over threads. Trace timestamps have the browser\'s 5 µs resolution.',
+    '',
+    table(
+      ['case', `${budget}T / 1T`, 'wall ms', `≥ 2 threads ms`, '1 thread ms', 'no thread ms', 'chunk ms (all threads)', 'chunks', 'threads seen'],
+      rows.map(({ row, missed }) => {
+        const q = row.profile;
+        return [
+          `${row.kernel} ${row.size}${missed ? ' (**missed**)' : ''}`,
+          `${p(row.weft[budget].rate / row.weft[1].rate)}×`,
+          p(q.wallMs), p(q.twoPlusMs), p(q.oneMs), p(q.noneMs), p(q.busyMs), String(q.chunks), String(q.threads),
+        ];
+      }),
+    ),
+    '',
+  ];
+  return out;
 }
 
 /** Replaces (or appends) this suite's section of RESULTS.md, keeping every other section. */
