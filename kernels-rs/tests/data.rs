@@ -5,40 +5,18 @@
 mod common;
 
 use common::*;
-use weft_kernels::abi::{Job, KernelId};
+use weft_kernels::abi::KernelId;
 use weft_kernels::data::DataKernel;
-
-fn data_job(kernel: DataKernel, ptr: &[usize], dim: &[u32], scalar: &[f64]) -> Job {
-    let mut job = Job {
-        kernel: kernel as u32,
-        ..Job::default()
-    };
-    job.ptr[..ptr.len()].copy_from_slice(ptr);
-    job.dim[..dim.len()].copy_from_slice(dim);
-    job.scalar[..scalar.len()].copy_from_slice(scalar);
-    job
-}
 
 /// Elements per chunk of sort / scan / histogram (the kernels' CHUNK).
 const CHUNK: usize = 1 << 16;
 
-/// Sizes around the SIMD width and the chunk boundaries.
-const SIZES: [usize; 14] = [
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    17,
-    100,
-    1023,
-    CHUNK - 1,
-    CHUNK,
-    CHUNK + 1,
-    3 * CHUNK + 7,
-    200_003,
-];
+/// Sizes around the SIMD width and the chunk boundaries. The tests run the `s`-th size in
+/// `ORDERS[s % 4]`; in this order the multi-chunk sizes run on threads, sequentially and
+/// reversed.
+fn sizes() -> Vec<usize> {
+    edge_sizes(CHUNK, &[3 * CHUNK + 7, 200_003, 100, 1023])
+}
 
 // ---- sort / argsort ---------------------------------------------------------------------------
 
@@ -138,7 +116,7 @@ fn run_sort(ty: Ty, x: &[u32], argsort: bool, order: Order) -> Vec<u32> {
     } else {
         DataKernel::Sort
     };
-    let mut job = data_job(
+    let mut job = job(
         kernel,
         &[x.as_ptr() as usize, out.as_mut_ptr() as usize],
         &[x.len() as u32, ty.code()],
@@ -150,7 +128,7 @@ fn run_sort(ty: Ty, x: &[u32], argsort: bool, order: Order) -> Vec<u32> {
 
 fn run_sort_in_place(ty: Ty, x: &mut [u32], order: Order) {
     let p = x.as_mut_ptr() as usize;
-    let mut job = data_job(DataKernel::Sort, &[p, p], &[x.len() as u32, ty.code()], &[]);
+    let mut job = job(DataKernel::Sort, &[p, p], &[x.len() as u32, ty.code()], &[]);
     run(&mut job, order);
 }
 
@@ -191,7 +169,7 @@ const KINDS: [&str; 9] = [
 #[test]
 fn sort_and_argsort_all_sizes_and_kinds() {
     for ty in [Ty::F32, Ty::I32, Ty::U32] {
-        for (s, &n) in SIZES.iter().enumerate() {
+        for (s, n) in sizes().into_iter().enumerate() {
             for kind in KINDS {
                 if ty == Ty::F32 && ["byte", "short", "24bit"].contains(&kind) {
                     continue;
@@ -307,7 +285,7 @@ fn sort_negative_zero_and_nan_order() {
 
 fn run_scan(x: &[f32], exclusive: bool, order: Order) -> Vec<f32> {
     let mut out = vec![f32::NAN; x.len()];
-    let mut job = data_job(
+    let mut job = job(
         DataKernel::PrefixSum,
         &[x.as_ptr() as usize, out.as_mut_ptr() as usize],
         &[x.len() as u32, exclusive as u32],
@@ -344,7 +322,7 @@ fn check_scan(x: &[f32], exclusive: bool, got: &[f32], what: &str) {
 
 #[test]
 fn prefix_sum_matches_f64_reference() {
-    for (s, &n) in SIZES.iter().enumerate() {
+    for (s, n) in sizes().into_iter().enumerate() {
         let order = ORDERS[s % ORDERS.len()];
         let mut r = Rng::new(s as u64);
         let x = r.vec(n);
@@ -386,7 +364,7 @@ fn prefix_sum_specials_and_determinism() {
     // In place gives the same bits.
     let mut y = x.clone();
     let p = y.as_mut_ptr() as usize;
-    let mut job = data_job(DataKernel::PrefixSum, &[p, p], &[n as u32, 0], &[]);
+    let mut job = job(DataKernel::PrefixSum, &[p, p], &[n as u32, 0], &[]);
     run(&mut job, Order::Threads(4));
     assert!(bits(&y) == base);
     for (at, v) in [
@@ -427,7 +405,7 @@ fn run_hist(x: &[f32], bins: &Bins, order: Order) -> Vec<u32> {
         ptr.push(e.as_ptr() as usize);
     }
     ptr.push(out.as_mut_ptr() as usize);
-    let mut job = data_job(
+    let mut job = job(
         DataKernel::Histogram,
         &ptr,
         &[x.len() as u32, nb as u32, mode],
@@ -480,7 +458,7 @@ fn linspace(b: usize, lo: f64, hi: f64) -> Vec<f64> {
 #[test]
 fn histogram_matches_numpy_semantics() {
     let mut r = Rng::new(11);
-    for (s, &n) in SIZES.iter().enumerate() {
+    for (s, n) in sizes().into_iter().enumerate() {
         let order = ORDERS[s % ORDERS.len()];
         let mut x: Vec<f32> = r.vec(n).iter().map(|v| v * 3.0).collect();
         for i in (0..n).step_by(7) {
@@ -579,7 +557,7 @@ fn transpose_all_shapes() {
     for (s, &(rows, cols)) in shapes.iter().enumerate() {
         let x: Vec<f32> = (0..rows * cols).map(|i| i as f32).collect();
         let mut out = vec![f32::NAN; rows * cols];
-        let mut job = data_job(
+        let mut job = job(
             DataKernel::Transpose,
             &[x.as_ptr() as usize, out.as_mut_ptr() as usize],
             &[rows as u32, cols as u32],
@@ -602,7 +580,7 @@ fn transpose_all_shapes() {
 
 fn run_softmax(x: &[f32], rows: usize, cols: usize, order: Order) -> Vec<f32> {
     let mut out = vec![-7.0f32; x.len()];
-    let mut job = data_job(
+    let mut job = job(
         DataKernel::Softmax,
         &[x.as_ptr() as usize, out.as_mut_ptr() as usize],
         &[rows as u32, cols as u32],
@@ -705,7 +683,7 @@ fn softmax_shapes_and_specials() {
     }
     let mut y = x.clone();
     let p = y.as_mut_ptr() as usize;
-    let mut job = data_job(DataKernel::Softmax, &[p, p], &[300, 250], &[]);
+    let mut job = job(DataKernel::Softmax, &[p, p], &[300, 250], &[]);
     run(&mut job, Order::Threads(4));
     assert!(bits(&y) == base);
 }
@@ -776,7 +754,7 @@ fn batched_sgemm_matches_each_product() {
                         c.as_mut_ptr() as usize,
                     ],
                     &[m as u32, k as u32, n as u32, flags, 0, 0, batch as u32],
-                    &[alpha, beta],
+                    &[alpha.into(), beta.into()],
                 );
                 run(&mut job, order);
                 if let Some(i) = (0..want.len()).find(|&i| !same(c[i], want[i])) {
@@ -793,29 +771,17 @@ fn batched_sgemm_matches_each_product() {
 #[test]
 fn batched_plan_groups_small_products() {
     let plan = |batch: u32, m: u32, k: u32, n: u32| {
-        let mut job = job(
-            KernelId::Sgemm,
-            &[0, 0, 0],
-            &[m, k, n, BATCHED, 0, 0, batch],
-            &[1.0, 0.0],
-        );
-        unsafe { weft_kernels::weft_plan(&mut job) }
+        let dim = [m, k, n, BATCHED, 0, 0, batch];
+        planned(job(KernelId::Sgemm, &[], &dim, &[1.0, 0.0])).n_chunks
     };
     assert_eq!(plan(0, 8, 8, 8), 0);
     assert_eq!(plan(1, 8, 8, 8), 1);
     assert_eq!(plan(1000, 8, 8, 8), 2); // 512 products of 512 MACs per chunk
     assert_eq!(plan(3, 512, 512, 512), 3 * plan(1, 512, 512, 512));
     // Unbatched calls (flag clear) ignore dim[6].
-    let mut job = job(
-        KernelId::Sgemm,
-        &[0, 0, 0],
-        &[512, 512, 512, 0, 0, 0, 7],
-        &[1.0, 0.0],
-    );
-    assert_eq!(
-        unsafe { weft_kernels::weft_plan(&mut job) },
-        plan(1, 512, 512, 512)
-    );
+    let dim = [512, 512, 512, 0, 0, 0, 7];
+    let job = planned(job(KernelId::Sgemm, &[], &dim, &[1.0, 0.0]));
+    assert_eq!(job.n_chunks, plan(1, 512, 512, 512));
 }
 
 /// Rough native timings, 1 and 2 threads (`cargo test --release --test data -- --ignored --nocapture`).

@@ -23,24 +23,8 @@ fn reference(op: KernelId, x: f32, y: f32) -> f32 {
     }
 }
 
-/// Elements per chunk, discovered through the ABI: the smallest n that plans two chunks.
-fn chunk_len(op: KernelId) -> usize {
-    let plans = |n: usize| run_plan(op, n);
-    let (mut lo, mut hi) = (1usize, 1 << 30);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if plans(mid + 1) >= 2 {
-            hi = mid
-        } else {
-            lo = mid + 1
-        }
-    }
-    lo
-}
-
 fn run_plan(op: KernelId, n: usize) -> u32 {
-    let mut job = job(op, &[0, 0, 0], &[n as u32], &[ALPHA]);
-    unsafe { weft_kernels::weft_plan(&mut job) }
+    planned(job(op, &[0, 0, 0], &[n as u32], &[ALPHA.into()])).n_chunks
 }
 
 /// Which buffer the output is written to.
@@ -74,7 +58,7 @@ fn check(op: KernelId, x: &[f32], y: &[f32], out: Out, order: Order) {
     } else {
         vec![px, py, po]
     };
-    let mut job = job(op, &ptr, &[n as u32], &[ALPHA]);
+    let mut job = job(op, &ptr, &[n as u32], &[ALPHA.into()]);
     run(&mut job, order);
     let got = match out {
         Out::Separate => &bufs[2],
@@ -97,34 +81,12 @@ fn check(op: KernelId, x: &[f32], y: &[f32], out: Out, order: Order) {
 
 fn sizes() -> Vec<usize> {
     let c = chunk_len(KernelId::Add);
-    vec![
-        0,
-        1,
-        2,
-        3,
-        4,
-        5,
-        7,
-        8,
-        15,
-        16,
-        17,
-        31,
-        33,
-        1000,
-        c - 1,
-        c,
-        c + 1,
-        2 * c - 1,
-        3 * c + 5,
-    ]
+    edge_sizes(c, &[1000, 2 * c - 1, 3 * c + 5])
 }
 
 #[test]
 fn matches_reference_at_edge_sizes() {
-    let mut rng = Rng::new(1);
-    for n in sizes() {
-        let (x, y) = (rng.vec(n), rng.vec(n));
+    for (x, y) in random_pairs(1, sizes()) {
         for op in OPS {
             check(op, &x, &y, Out::Separate, Order::Sequential);
         }
@@ -133,9 +95,7 @@ fn matches_reference_at_edge_sizes() {
 
 #[test]
 fn output_may_alias_an_input() {
-    let mut rng = Rng::new(2);
-    for n in sizes() {
-        let (x, y) = (rng.vec(n), rng.vec(n));
+    for (x, y) in random_pairs(2, sizes()) {
         for op in OPS {
             check(op, &x, &y, Out::IntoX, Order::Shuffled(3));
             if op != KernelId::Scale {

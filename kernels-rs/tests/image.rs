@@ -9,25 +9,13 @@
 mod common;
 
 use common::*;
+use std::ops::{Add, Mul, Sub};
 use weft_kernels::abi::Job;
 use weft_kernels::image::ImageKernel;
 
-fn job(kernel: ImageKernel, ptr: &[usize], dim: &[u32], scalar: &[f64]) -> Job {
-    let mut job = Job {
-        kernel: kernel as u32,
-        ..Job::default()
-    };
-    job.ptr[..ptr.len()].copy_from_slice(ptr);
-    job.dim[..dim.len()].copy_from_slice(dim);
-    job.scalar[..scalar.len()].copy_from_slice(scalar);
-    job
-}
-
-fn chunks_of(mut job: Job) -> (u32, u32) {
-    job.phase = 0;
-    // SAFETY: planning reads only the job itself.
-    let n = unsafe { weft_kernels::weft_plan(&mut job) };
-    (n, job.n_phases)
+fn chunks_of(job: Job) -> (u32, u32) {
+    let job = planned(job);
+    (job.n_chunks, job.n_phases)
 }
 
 fn random_rgba(rng: &mut Rng, w: usize, h: usize) -> Vec<u8> {
@@ -177,25 +165,15 @@ fn palette(n: u32) -> [u8; 4] {
     [ch(0), ch(1), ch(2), 255]
 }
 
-fn escape_count(cr: f64, ci: f64, max_iter: u32) -> u32 {
-    let (mut zr, mut zi, mut n) = (0.0f64, 0.0f64, 0);
+/// The iteration of the spec in `T`'s arithmetic (f32 or f64).
+fn escape_count<T>(cr: T, ci: T, max_iter: u32) -> u32
+where
+    T: Copy + PartialOrd + From<f32> + Add<Output = T> + Sub<Output = T> + Mul<Output = T>,
+{
+    let (mut zr, mut zi, mut n) = (T::from(0.0), T::from(0.0), 0);
     while n < max_iter {
         let (zr2, zi2) = (zr * zr, zi * zi);
-        if !(zr2 + zi2 <= 4.0) {
-            break;
-        }
-        zi = (zr + zr) * zi + ci;
-        zr = (zr2 - zi2) + cr;
-        n += 1;
-    }
-    n
-}
-
-fn escape_count_f32(cr: f32, ci: f32, max_iter: u32) -> u32 {
-    let (mut zr, mut zi, mut n) = (0.0f32, 0.0f32, 0);
-    while n < max_iter {
-        let (zr2, zi2) = (zr * zr, zi * zi);
-        if !(zr2 + zi2 <= 4.0) {
+        if !(zr2 + zi2 <= T::from(4.0)) {
             break;
         }
         zi = (zr + zr) * zi + ci;
@@ -211,13 +189,27 @@ fn coarse(cx: f64, cy: f64, s: f64) -> bool {
 }
 
 fn ref_mandelbrot(w: usize, h: usize, cx: f64, cy: f64, s: f64, max_iter: u32) -> Vec<u8> {
+    ref_mandelbrot_in(coarse(cx, cy, s), w, h, cx, cy, s, max_iter)
+}
+
+/// The image iterated in f32 if `f32`, else in f64, whatever the scale: the precision test
+/// compares both at one view.
+fn ref_mandelbrot_in(
+    f32: bool,
+    w: usize,
+    h: usize,
+    cx: f64,
+    cy: f64,
+    s: f64,
+    max_iter: u32,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(w * h * 4);
     for y in 0..h {
         let ci = cy + (y as f64 - h as f64 / 2.0) * s;
         for x in 0..w {
             let cr = cx + (x as f64 - w as f64 / 2.0) * s;
-            let n = if coarse(cx, cy, s) {
-                escape_count_f32(cr as f32, ci as f32, max_iter)
+            let n = if f32 {
+                escape_count(cr as f32, ci as f32, max_iter)
             } else {
                 escape_count(cr, ci, max_iter)
             };
@@ -266,6 +258,18 @@ fn first_mismatch(got: &[u8], want: &[u8], w: usize) -> String {
     )
 }
 
+/// `render(order)` gives `want`'s bytes (an RGBA image `w` pixels wide) in every order.
+fn same_in_every_order(want: &[u8], w: usize, what: &str, render: impl Fn(Order) -> Vec<u8>) {
+    for order in ORDERS {
+        let got = render(order);
+        assert!(
+            got == want,
+            "{what} {order:?}: {}",
+            first_mismatch(&got, want, w)
+        );
+    }
+}
+
 const BLUR_SHAPES: [(usize, usize); 13] = [
     (1, 1),
     (1, 9),
@@ -282,24 +286,27 @@ const BLUR_SHAPES: [(usize, usize); 13] = [
     (300, 200),
 ];
 
+/// Blurs random `w×h` pixels with `kind` in every order; each must give the reference's bytes.
+fn check_blur(rng: &mut Rng, kind: ImageKernel, (w, h): (usize, usize), r: usize, sigma: f64) {
+    let src = random_rgba(rng, w, h);
+    let want = match kind {
+        ImageKernel::GaussianBlur => ref_gaussian(&src, w, h, r, sigma),
+        _ => ref_box(&src, w, h, r),
+    };
+    let what = format!("{kind:?} {w}×{h} r={r} σ={sigma}");
+    same_in_every_order(&want, w, &what, |order| {
+        run_blur(kind, &src, w, h, r, sigma, order)
+    });
+}
+
 #[test]
 fn gaussian_matches_reference_in_every_order() {
     let mut rng = Rng::new(11);
-    for (w, h) in BLUR_SHAPES {
+    for shape @ (w, h) in BLUR_SHAPES {
         for r in [0usize, 1, 2, 3, 6, 17] {
-            if w * h * (2 * r + 1) > 300 * 200 * 13 {
-                continue;
-            }
-            let sigma = (r as f64 / 2.0).max(0.5);
-            let src = random_rgba(&mut rng, w, h);
-            let want = ref_gaussian(&src, w, h, r, sigma);
-            for order in ORDERS {
-                let got = run_blur(ImageKernel::GaussianBlur, &src, w, h, r, sigma, order);
-                assert!(
-                    got == want,
-                    "gaussian {w}×{h} r={r} {order:?}: {}",
-                    first_mismatch(&got, &want, w)
-                );
+            if w * h * (2 * r + 1) <= 300 * 200 * 13 {
+                let sigma = (r as f64 / 2.0).max(0.5);
+                check_blur(&mut rng, ImageKernel::GaussianBlur, shape, r, sigma);
             }
         }
     }
@@ -316,36 +323,17 @@ fn gaussian_large_radius_and_odd_sigmas() {
         (33, 21, 9, 50.0),
         (70, 70, 30, 3.0),
     ] {
-        let src = random_rgba(&mut rng, w, h);
-        let want = ref_gaussian(&src, w, h, r, sigma);
-        for order in ORDERS {
-            let got = run_blur(ImageKernel::GaussianBlur, &src, w, h, r, sigma, order);
-            assert!(
-                got == want,
-                "gaussian {w}×{h} r={r} σ={sigma} {order:?}: {}",
-                first_mismatch(&got, &want, w)
-            );
-        }
+        check_blur(&mut rng, ImageKernel::GaussianBlur, (w, h), r, sigma);
     }
 }
 
 #[test]
 fn box_matches_reference_in_every_order() {
     let mut rng = Rng::new(13);
-    for (w, h) in BLUR_SHAPES {
+    for shape @ (w, h) in BLUR_SHAPES {
         for r in [0usize, 1, 2, 5, 13] {
-            if w * h * (2 * r + 1) * (2 * r + 1) > 4_000_000 {
-                continue;
-            }
-            let src = random_rgba(&mut rng, w, h);
-            let want = ref_box(&src, w, h, r);
-            for order in ORDERS {
-                let got = run_blur(ImageKernel::BoxBlur, &src, w, h, r, 0.0, order);
-                assert!(
-                    got == want,
-                    "box {w}×{h} r={r} {order:?}: {}",
-                    first_mismatch(&got, &want, w)
-                );
+            if w * h * (2 * r + 1) * (2 * r + 1) <= 4_000_000 {
+                check_blur(&mut rng, ImageKernel::BoxBlur, shape, r, 0.0);
             }
         }
     }
@@ -359,16 +347,7 @@ fn box_matches_reference_in_every_order() {
         (110, 105, 49),
         (60, 50, 100),
     ] {
-        let src = random_rgba(&mut rng, w, h);
-        let want = ref_box(&src, w, h, r);
-        for order in ORDERS {
-            let got = run_blur(ImageKernel::BoxBlur, &src, w, h, r, 0.0, order);
-            assert!(
-                got == want,
-                "box {w}×{h} r={r} {order:?}: {}",
-                first_mismatch(&got, &want, w)
-            );
-        }
+        check_blur(&mut rng, ImageKernel::BoxBlur, (w, h), r, 0.0);
     }
 }
 
@@ -429,6 +408,16 @@ fn blur_plans_are_two_phases_and_split_big_images() {
     }
 }
 
+fn conv2d_job(x: &[f32], f: &[f32], out: &mut [f32], w: usize, h: usize, k: usize) -> Job {
+    let ptr = [x.as_ptr(), f.as_ptr(), out.as_mut_ptr()].map(|p| p as usize);
+    job(
+        ImageKernel::Conv2d,
+        &ptr,
+        &[w as u32, h as u32, k as u32],
+        &[],
+    )
+}
+
 #[test]
 fn conv2d_matches_reference_in_every_order() {
     let mut rng = Rng::new(21);
@@ -451,17 +440,7 @@ fn conv2d_matches_reference_in_every_order() {
             let want = ref_conv(&x, &f, w, h, k);
             for order in ORDERS {
                 let mut out = vec![f32::NAN; w * h];
-                let mut j = job(
-                    ImageKernel::Conv2d,
-                    &[
-                        x.as_ptr() as usize,
-                        f.as_ptr() as usize,
-                        out.as_mut_ptr() as usize,
-                    ],
-                    &[w as u32, h as u32, k as u32],
-                    &[],
-                );
-                run(&mut j, order);
+                run(&mut conv2d_job(&x, &f, &mut out, w, h, k), order);
                 assert_eq!(bits(&out), bits(&want), "conv2d {w}×{h} k={k} {order:?}");
             }
         }
@@ -479,16 +458,7 @@ fn conv2d_non_finite_values_stay_local() {
     let mut f: Vec<f32> = (0..k * k).map(|_| rng.f32()).collect();
     let want = ref_conv(&x, &f, w, h, k);
     let mut out = vec![0f32; w * h];
-    let mut j = job(
-        ImageKernel::Conv2d,
-        &[
-            x.as_ptr() as usize,
-            f.as_ptr() as usize,
-            out.as_mut_ptr() as usize,
-        ],
-        &[w as u32, h as u32, k as u32],
-        &[],
-    );
+    let mut j = conv2d_job(&x, &f, &mut out, w, h, k);
     run(&mut j, Order::Threads(4));
     assert!(out.iter().zip(&want).all(|(&a, &b)| same(a, b)));
     assert!(out[0].is_finite() && out[w * h - 1].is_finite());
@@ -502,6 +472,17 @@ fn conv2d_non_finite_values_stay_local() {
         "tap (0,0) of output (0,0) is outside: skipped, not Inf·0"
     );
     assert!(!out[w * h - 1].is_finite());
+}
+
+fn mandelbrot_job(out: &mut [u8], w: usize, h: usize, view: (f64, f64, f64), max_iter: u32) -> Job {
+    let (cx, cy, s) = view;
+    let dim = [w as u32, h as u32, max_iter];
+    job(
+        ImageKernel::Mandelbrot,
+        &[out.as_mut_ptr() as usize],
+        &dim,
+        &[cx, cy, s],
+    )
 }
 
 #[test]
@@ -535,21 +516,15 @@ fn mandelbrot_matches_reference_in_every_order() {
     ];
     for (w, h, cx, cy, s, max_iter) in views {
         let want = ref_mandelbrot(w, h, cx, cy, s, max_iter);
-        for order in ORDERS {
+        let what = format!("mandelbrot {w}×{h} at ({cx}, {cy}) s={s}");
+        same_in_every_order(&want, w, &what, |order| {
             let mut out = vec![0u8; w * h * 4];
-            let mut j = job(
-                ImageKernel::Mandelbrot,
-                &[out.as_mut_ptr() as usize],
-                &[w as u32, h as u32, max_iter],
-                &[cx, cy, s],
+            run(
+                &mut mandelbrot_job(&mut out, w, h, (cx, cy, s), max_iter),
+                order,
             );
-            run(&mut j, order);
-            assert!(
-                out == want,
-                "mandelbrot {w}×{h} at ({cx}, {cy}) s={s} {order:?}: {}",
-                first_mismatch(&out, &want, w)
-            );
-        }
+            out
+        });
     }
 }
 
@@ -560,18 +535,7 @@ fn mandelbrot_precision_follows_the_scale() {
     let (w, h, cx, cy, max_iter) = (70, 45, -0.743643887037151, 0.131825904205330, 900);
     assert!(coarse(cx, cy, 1.0 / 131072.0) && !coarse(cx, cy, 0.999 / 131072.0));
     let f32_view = ref_mandelbrot(w, h, cx, cy, 1.0 / 131072.0, max_iter);
-    let mut f64_view = Vec::new();
-    for y in 0..h {
-        let ci = cy + (y as f64 - h as f64 / 2.0) / 131072.0;
-        for x in 0..w {
-            let n = escape_count(cx + (x as f64 - w as f64 / 2.0) / 131072.0, ci, max_iter);
-            f64_view.extend_from_slice(&if n == max_iter {
-                [0, 0, 0, 255]
-            } else {
-                palette(n)
-            });
-        }
-    }
+    let f64_view = ref_mandelbrot_in(false, w, h, cx, cy, 1.0 / 131072.0, max_iter);
     assert!(f32_view != f64_view, "the view should tell f32 from f64");
 }
 
@@ -579,12 +543,7 @@ fn mandelbrot_precision_follows_the_scale() {
 fn mandelbrot_chunk_i_is_row_i() {
     let (w, h) = (50, 40);
     let mut out = vec![0u8; w * h * 4];
-    let mut j = job(
-        ImageKernel::Mandelbrot,
-        &[out.as_mut_ptr() as usize],
-        &[w as u32, h as u32, 100],
-        &[-0.5, 0.0, 0.06],
-    );
+    let mut j = mandelbrot_job(&mut out, w, h, (-0.5, 0.0, 0.06), 100);
     assert_eq!(chunks_of(j), (h as u32, 1));
     j.phase = 0;
     // SAFETY: out holds the image; each chunk index runs once.

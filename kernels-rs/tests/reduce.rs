@@ -57,54 +57,15 @@ fn check(op: KernelId, x: &[f32], y: &[f32], order: Order) -> f64 {
     got
 }
 
-fn chunk_len() -> usize {
-    let plans = |n: usize| {
-        let mut job = job(KernelId::Sum, &[0], &[n as u32], &[]);
-        unsafe { weft_kernels::weft_plan(&mut job) }
-    };
-    let (mut lo, mut hi) = (1usize, 1 << 30);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if plans(mid + 1) >= 2 {
-            hi = mid
-        } else {
-            lo = mid + 1
-        }
-    }
-    lo
-}
-
 fn sizes() -> Vec<usize> {
-    let c = chunk_len();
-    vec![
-        0,
-        1,
-        2,
-        3,
-        4,
-        5,
-        7,
-        15,
-        16,
-        17,
-        31,
-        33,
-        1023,
-        1024,
-        1025,
-        5000,
-        c - 1,
-        c,
-        c + 1,
-        3 * c + 17,
-    ]
+    let c = chunk_len(KernelId::Sum);
+    // And either side of the 1024-element f32 block.
+    edge_sizes(c, &[1023, 1024, 1025, 5000, 3 * c + 17])
 }
 
 #[test]
 fn matches_reference_at_edge_sizes() {
-    let mut rng = Rng::new(10);
-    for n in sizes() {
-        let (x, y) = (rng.vec(n), rng.vec(n));
+    for (x, y) in random_pairs(10, sizes()) {
         for op in OPS {
             check(op, &x, &y, Order::Sequential);
         }
@@ -125,47 +86,50 @@ fn sums_of_same_sign_values_stay_accurate() {
     );
 }
 
+/// `reduce(op, x, x)` sequentially equals `want` for each `(op, want)` (NaN matches NaN).
+fn expect(x: &[f32], wants: &[(KernelId, f64)]) {
+    for &(op, want) in wants {
+        let got = reduce(op, x, x, Order::Sequential);
+        assert!(
+            got == want || (got.is_nan() && want.is_nan()),
+            "{op:?} n={}: got {got} want {want}",
+            x.len()
+        );
+    }
+}
+
 #[test]
 fn empty_input_gives_identities() {
-    assert_eq!(reduce(KernelId::Sum, &[], &[], Order::Sequential), 0.0);
-    assert_eq!(reduce(KernelId::Dot, &[], &[], Order::Sequential), 0.0);
-    assert_eq!(
-        reduce(KernelId::Min, &[], &[], Order::Sequential),
-        f64::INFINITY
-    );
-    assert_eq!(
-        reduce(KernelId::Max, &[], &[], Order::Sequential),
-        f64::NEG_INFINITY
+    use KernelId::*;
+    expect(
+        &[],
+        &[
+            (Sum, 0.0),
+            (Dot, 0.0),
+            (Min, f64::INFINITY),
+            (Max, f64::NEG_INFINITY),
+        ],
     );
 }
 
 #[test]
 fn scratch_is_one_f64_per_chunk() {
-    for (n, chunks) in [(0, 0), (1, 1), (chunk_len(), 1), (chunk_len() + 1, 2)] {
+    let c = chunk_len(KernelId::Sum);
+    for (n, chunks) in [(0, 0), (1, 1), (c, 1), (c + 1, 2)] {
         for op in OPS {
-            let mut job = job(op, &[0, 0], &[n as u32], &[]);
-            assert_eq!(unsafe { weft_kernels::weft_plan(&mut job) }, chunks);
-            assert_eq!(job.scratch_bytes, 8 * chunks);
+            let job = planned(job(op, &[0, 0], &[n as u32], &[]));
+            assert_eq!((job.n_chunks, job.scratch_bytes), (chunks, 8 * chunks));
         }
     }
 }
 
 #[test]
 fn nan_anywhere_gives_nan() {
-    let n = 2 * chunk_len() + 13;
+    let c = chunk_len(KernelId::Sum);
+    let n = 2 * c + 13;
     let mut rng = Rng::new(11);
     // First element, a vector tail, block and chunk boundaries, the last element.
-    for at in [
-        0,
-        1,
-        6,
-        1023,
-        1024,
-        chunk_len() - 1,
-        chunk_len(),
-        n - 10,
-        n - 1,
-    ] {
+    for at in [0, 1, 6, 1023, 1024, c - 1, c, n - 10, n - 1] {
         let (mut x, y) = (rng.vec(n), rng.vec(n));
         x[at] = f32::NAN;
         for op in OPS {
@@ -188,50 +152,29 @@ fn nan_anywhere_gives_nan() {
 
 #[test]
 fn infinities() {
-    let n = 100;
-    let mut x = vec![1.0f32; n];
+    use KernelId::*;
+    let inf = f64::INFINITY;
+    let mut x = vec![1.0f32; 100];
     x[37] = f32::INFINITY;
-    assert_eq!(
-        reduce(KernelId::Sum, &x, &x, Order::Sequential),
-        f64::INFINITY
-    );
-    assert_eq!(
-        reduce(KernelId::Max, &x, &x, Order::Sequential),
-        f64::INFINITY
-    );
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::Sequential), 1.0);
+    expect(&x, &[(Sum, inf), (Max, inf), (Min, 1.0)]);
     x[90] = f32::NEG_INFINITY;
-    assert!(reduce(KernelId::Sum, &x, &x, Order::Sequential).is_nan());
-    assert_eq!(
-        reduce(KernelId::Min, &x, &x, Order::Sequential),
-        f64::NEG_INFINITY
-    );
-    assert_eq!(
-        reduce(KernelId::Dot, &x, &x, Order::Sequential),
-        f64::INFINITY
-    );
+    expect(&x, &[(Sum, f64::NAN), (Min, -inf), (Dot, inf)]);
     // Extremes that are exact in f32 are exact in the result.
     let x = [3.0, -f32::MAX, 7.5, f32::MAX, -2.0];
-    assert_eq!(
-        reduce(KernelId::Min, &x, &x, Order::Sequential),
-        -f32::MAX as f64
-    );
-    assert_eq!(
-        reduce(KernelId::Max, &x, &x, Order::Sequential),
-        f32::MAX as f64
-    );
+    expect(&x, &[(Min, -f32::MAX as f64), (Max, f32::MAX as f64)]);
 }
 
 #[test]
 fn min_max_of_signed_zeros() {
-    let x = [0.0f32, -0.0, 0.0];
-    assert_eq!(reduce(KernelId::Min, &x, &x, Order::Sequential), 0.0);
-    assert_eq!(reduce(KernelId::Max, &x, &x, Order::Sequential), 0.0);
+    expect(
+        &[0.0, -0.0, 0.0],
+        &[(KernelId::Min, 0.0), (KernelId::Max, 0.0)],
+    );
 }
 
 #[test]
 fn results_are_bit_identical_in_any_chunk_order() {
-    let n = 5 * chunk_len() + 333;
+    let n = 5 * chunk_len(KernelId::Sum) + 333;
     let mut rng = Rng::new(12);
     let (x, y) = (rng.vec(n), rng.vec(n));
     for op in OPS {

@@ -31,6 +31,24 @@ struct Operands {
 }
 
 impl Case {
+    fn new(
+        (m, n, k): (usize, usize, usize),
+        (trans_a, trans_b): (bool, bool),
+        pad: usize,
+        (alpha, beta): (f32, f32),
+    ) -> Self {
+        Self {
+            m,
+            n,
+            k,
+            trans_a,
+            trans_b,
+            pad,
+            alpha,
+            beta,
+        }
+    }
+
     /// Random stored A (m×k, or k×m transposed), B (k×n or n×k) and C.
     fn operands(&self, rng: &mut Rng, value: &mut impl FnMut(&mut Rng) -> f32) -> Operands {
         let (a_rows, a_cols) = if self.trans_a {
@@ -118,7 +136,8 @@ impl Case {
             ld(o.lda),
             ld(o.ldb),
         ];
-        let mut job = job(KernelId::Sgemm, &ptr, &dim, &[self.alpha, self.beta]);
+        let scalar = [self.alpha.into(), self.beta.into()];
+        let mut job = job(KernelId::Sgemm, &ptr, &dim, &scalar);
         run(&mut job, order);
     }
 
@@ -148,21 +167,11 @@ fn all_small_shapes_and_transposes() {
     for m in 0..=13 {
         for n in 0..=13 {
             for k in 0..=13 {
-                for (trans_a, trans_b) in TRANSPOSES {
+                for trans in TRANSPOSES {
                     seed += 1;
-                    let (alpha, beta) = [(1.0, 0.0), (-2.0, 1.0), (0.5, -1.5)][seed as usize % 3];
+                    let scalars = [(1.0, 0.0), (-2.0, 1.0), (0.5, -1.5)][seed as usize % 3];
                     let pad = seed as usize % 2 * 3;
-                    Case {
-                        m,
-                        n,
-                        k,
-                        trans_a,
-                        trans_b,
-                        pad,
-                        alpha,
-                        beta,
-                    }
-                    .check(seed, Order::Sequential);
+                    Case::new((m, n, k), trans, pad, scalars).check(seed, Order::Sequential);
                 }
             }
         }
@@ -176,27 +185,17 @@ fn larger_odd_shapes() {
     for &m in &sizes {
         for &n in &sizes {
             for &k in &[1, 65, 257, 300] {
-                for (trans_a, trans_b) in TRANSPOSES {
+                for trans in TRANSPOSES {
                     seed += 1;
                     // Skip most of the biggest combinations to keep the test fast; keep every
                     // transpose for a few of them.
                     if m * n * k > 65 * 129 * 257 && seed % 4 != 0 {
                         continue;
                     }
-                    let (alpha, beta) =
+                    let scalars =
                         [(1.0, 0.0), (2.0, 0.5), (-0.25, 0.0), (1.0, 1.0)][seed as usize % 4];
                     let pad = seed as usize % 3;
-                    Case {
-                        m,
-                        n,
-                        k,
-                        trans_a,
-                        trans_b,
-                        pad,
-                        alpha,
-                        beta,
-                    }
-                    .check(seed, Order::Shuffled(seed));
+                    Case::new((m, n, k), trans, pad, scalars).check(seed, Order::Shuffled(seed));
                 }
             }
         }
@@ -214,24 +213,9 @@ fn multi_chunk_shapes_on_threads() {
     .iter()
     .enumerate()
     {
-        for (trans_a, trans_b) in TRANSPOSES {
-            let case = Case {
-                m,
-                n,
-                k,
-                trans_a,
-                trans_b,
-                pad: i,
-                alpha: 1.0,
-                beta: 0.0,
-            };
-            case.check(i as u64, Order::Threads(4));
-            Case {
-                alpha: -2.0,
-                beta: 0.5,
-                ..case
-            }
-            .check(i as u64 + 10, Order::Threads(3));
+        for trans in TRANSPOSES {
+            Case::new((m, n, k), trans, i, (1.0, 0.0)).check(i as u64, Order::Threads(4));
+            Case::new((m, n, k), trans, i, (-2.0, 0.5)).check(i as u64 + 10, Order::Threads(3));
         }
     }
 }
@@ -241,16 +225,7 @@ fn k_zero_or_alpha_zero_scales_c() {
     for &(m, n) in &[(1, 1), (5, 7), (64, 300)] {
         for (k, alpha) in [(0, 1.0), (0, f32::NAN), (9, 0.0)] {
             for beta in [0.0, 2.0, -0.5] {
-                let case = Case {
-                    m,
-                    n,
-                    k,
-                    trans_a: false,
-                    trans_b: true,
-                    pad: 0,
-                    alpha,
-                    beta,
-                };
+                let case = Case::new((m, n, k), (false, true), 0, (alpha, beta));
                 let mut rng = Rng::new(5);
                 // NaN in A and B must not leak when they are not to be referenced.
                 let mut o = case.operands(&mut rng, &mut |r| {
@@ -273,16 +248,7 @@ fn k_zero_or_alpha_zero_scales_c() {
 
 #[test]
 fn nan_in_inputs_propagates() {
-    let case = Case {
-        m: 70,
-        n: 40,
-        k: 50,
-        trans_a: false,
-        trans_b: false,
-        pad: 0,
-        alpha: 1.0,
-        beta: 1.0,
-    };
+    let case = Case::new((70, 40, 50), (false, false), 0, (1.0, 1.0));
     let mut rng = Rng::new(6);
     let mut o = case.operands(&mut rng, &mut |r| r.int(3));
     o.a[3 * 50 + 7] = f32::NAN; // row 3 of A
@@ -298,17 +264,8 @@ fn nan_in_inputs_propagates() {
 #[test]
 fn results_are_bit_identical_in_any_chunk_order() {
     for (m, n, k) in [(300, 257, 300), (513, 64, 129)] {
-        for (trans_a, trans_b) in TRANSPOSES {
-            let case = Case {
-                m,
-                n,
-                k,
-                trans_a,
-                trans_b,
-                pad: 1,
-                alpha: 0.7,
-                beta: 0.3,
-            };
+        for trans in TRANSPOSES {
+            let case = Case::new((m, n, k), trans, 1, (0.7, 0.3));
             let mut rng = Rng::new(7);
             let o = case.operands(&mut rng, &mut |r| r.f32());
             let run = |order| {
@@ -333,15 +290,9 @@ fn results_are_bit_identical_in_any_chunk_order() {
 #[test]
 fn plan_depends_on_shape_only_and_tiny_is_one_chunk() {
     let plan = |m: u32, n: u32, k: u32| {
-        let mut job = job(
-            KernelId::Sgemm,
-            &[0, 0, 0],
-            &[m, k, n, 0, 0, 0],
-            &[1.0, 0.0],
-        );
-        let chunks = unsafe { weft_kernels::weft_plan(&mut job) };
+        let job = planned(job(KernelId::Sgemm, &[], &[m, k, n], &[1.0, 0.0]));
         assert_eq!(job.scratch_bytes, 0);
-        chunks
+        job.n_chunks
     };
     assert_eq!(plan(0, 10, 10), 0);
     assert_eq!(plan(10, 0, 10), 0);

@@ -4,6 +4,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use weft_kernels::abi::{Job, KernelId};
+use weft_kernels::data::DataKernel;
+use weft_kernels::image::ImageKernel;
 use weft_kernels::{weft_chunk, weft_finish, weft_plan};
 
 /// xorshift64*: tiny, deterministic, good enough for test data.
@@ -63,16 +65,77 @@ pub const ORDERS: [Order; 4] = [
     Order::Threads(4),
 ];
 
-pub fn job(kernel: KernelId, ptr: &[usize], dim: &[u32], scalar: &[f32]) -> Job {
-    let scalar: Vec<f64> = scalar.iter().map(|&s| s as f64).collect();
+/// A kernel id of any family.
+pub trait Kernel: Copy {
+    fn id(self) -> u32;
+}
+
+impl Kernel for KernelId {
+    fn id(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Kernel for DataKernel {
+    fn id(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Kernel for ImageKernel {
+    fn id(self) -> u32 {
+        self as u32
+    }
+}
+
+pub fn job(kernel: impl Kernel, ptr: &[usize], dim: &[u32], scalar: &[f64]) -> Job {
     let mut job = Job {
-        kernel: kernel as u32,
+        kernel: kernel.id(),
         ..Job::default()
     };
     job.ptr[..ptr.len()].copy_from_slice(ptr);
     job.dim[..dim.len()].copy_from_slice(dim);
-    job.scalar[..scalar.len()].copy_from_slice(&scalar);
+    job.scalar[..scalar.len()].copy_from_slice(scalar);
     job
+}
+
+/// `job` after `weft_plan` of phase 0, which reads nothing but the job: its `n_chunks`,
+/// `n_phases` and `scratch_bytes` are set.
+pub fn planned(mut job: Job) -> Job {
+    job.phase = 0;
+    // SAFETY: the job is exclusively ours; planning phase 0 dereferences none of its pointers.
+    let n = unsafe { weft_plan(&mut job) };
+    assert_eq!(n, job.n_chunks);
+    job
+}
+
+/// Elements per chunk of a 1-D kernel (`dim[0] = n`), found through the ABI: the largest `n`
+/// planned as one chunk.
+pub fn chunk_len(kernel: KernelId) -> usize {
+    let chunks = |n: usize| planned(job(kernel, &[], &[n as u32], &[])).n_chunks;
+    let (mut lo, mut hi) = (1usize, 1 << 30);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if chunks(mid + 1) >= 2 {
+            hi = mid
+        } else {
+            lo = mid + 1
+        }
+    }
+    lo
+}
+
+/// Random inputs `(x, y)` in [-1, 1), one pair of each length in `sizes`.
+pub fn random_pairs(seed: u64, sizes: Vec<usize>) -> impl Iterator<Item = (Vec<f32>, Vec<f32>)> {
+    let mut rng = Rng::new(seed);
+    sizes.into_iter().map(move |n| (rng.vec(n), rng.vec(n)))
+}
+
+/// Sizes around the SIMD width (4 lanes, and 16 for four accumulators) and either side of
+/// the chunk length `chunk`, then `more`.
+pub fn edge_sizes(chunk: usize, more: &[usize]) -> Vec<usize> {
+    let small = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 33];
+    [&small[..], &[chunk - 1, chunk, chunk + 1], more].concat()
 }
 
 /// plan → allocate scratch → every chunk (in `order`) of every phase → finish. Returns `job.result`.
