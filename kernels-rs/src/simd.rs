@@ -245,6 +245,21 @@ impl F32x4 {
         Self::splat(0.0)
     }
 
+    /// Transposes the 4×4 block whose rows are `r` into its columns (`out[j]` = column `j`).
+    #[inline(always)]
+    pub fn transpose4(r: [Self; 4]) -> [Self; 4] {
+        let t0 = r[0].shuffle::<0, 4, 1, 5>(r[1]); // a0 b0 a1 b1
+        let t1 = r[0].shuffle::<2, 6, 3, 7>(r[1]); // a2 b2 a3 b3
+        let t2 = r[2].shuffle::<0, 4, 1, 5>(r[3]); // c0 d0 c1 d1
+        let t3 = r[2].shuffle::<2, 6, 3, 7>(r[3]); // c2 d2 c3 d3
+        [
+            t0.shuffle::<0, 1, 4, 5>(t2),
+            t0.shuffle::<2, 3, 6, 7>(t2),
+            t1.shuffle::<0, 1, 4, 5>(t3),
+            t1.shuffle::<2, 3, 6, 7>(t3),
+        ]
+    }
+
     /// Loads the first `len` (< 4) lanes from `p` and fills the rest with `pad`.
     ///
     /// Tails go through the same vector arithmetic as full vectors, so an element's result
@@ -278,6 +293,15 @@ impl F32x4 {
 #[cfg(test)]
 mod tests {
     use super::F32x4;
+
+    #[test]
+    fn transpose4_turns_rows_into_columns() {
+        let rows =
+            [0, 1, 2, 3].map(|r| F32x4::from_array(core::array::from_fn(|c| (r * 4 + c) as f32)));
+        for (c, col) in F32x4::transpose4(rows).iter().enumerate() {
+            assert_eq!(col.to_array(), core::array::from_fn(|r| (r * 4 + c) as f32));
+        }
+    }
 
     #[test]
     fn min_max_propagate_nan() {

@@ -82,7 +82,7 @@ impl Transpose {
             for i in (r0..r4).step_by(4) {
                 for j in (c0..c4).step_by(4) {
                     let r = [0, 1, 2, 3].map(|k| F32x4::load(x.add((i + k) * cols + j)));
-                    let t = transpose4(r);
+                    let t = F32x4::transpose4(r);
                     for (k, v) in t.into_iter().enumerate() {
                         v.store(out.add((j + k) * rows + i));
                     }
@@ -98,35 +98,6 @@ impl Transpose {
                     *out.add(j * rows + i) = *x.add(i * cols + j);
                 }
             }
-        }
-    }
-}
-
-/// Transposes the 4×4 block whose rows are `r` into its columns (`out[j]` = column `j`).
-#[inline(always)]
-fn transpose4(r: [F32x4; 4]) -> [F32x4; 4] {
-    let t0 = r[0].shuffle::<0, 4, 1, 5>(r[1]); // a0 b0 a1 b1
-    let t1 = r[0].shuffle::<2, 6, 3, 7>(r[1]); // a2 b2 a3 b3
-    let t2 = r[2].shuffle::<0, 4, 1, 5>(r[3]); // c0 d0 c1 d1
-    let t3 = r[2].shuffle::<2, 6, 3, 7>(r[3]); // c2 d2 c3 d3
-    [
-        t0.shuffle::<0, 1, 4, 5>(t2),
-        t0.shuffle::<2, 3, 6, 7>(t2),
-        t1.shuffle::<0, 1, 4, 5>(t3),
-        t1.shuffle::<2, 3, 6, 7>(t3),
-    ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transpose4_turns_rows_into_columns() {
-        let rows =
-            [0, 1, 2, 3].map(|r| F32x4::from_array(core::array::from_fn(|c| (r * 4 + c) as f32)));
-        for (c, col) in transpose4(rows).iter().enumerate() {
-            assert_eq!(col.to_array(), core::array::from_fn(|r| (r * 4 + c) as f32));
         }
     }
 }

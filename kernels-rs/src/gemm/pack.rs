@@ -90,13 +90,10 @@ unsafe fn transpose_steps<const W: usize>(
                 continue;
             }
             for g in (0..W).step_by(4) {
-                let (r0, r1, r2, r3) = (row(g), row(g + 1), row(g + 2), row(g + 3));
-                let (t0, t1) = (r0.shuffle::<0, 4, 1, 5>(r1), r0.shuffle::<2, 6, 3, 7>(r1));
-                let (t2, t3) = (r2.shuffle::<0, 4, 1, 5>(r3), r2.shuffle::<2, 6, 3, 7>(r3));
-                t0.shuffle::<0, 1, 4, 5>(t2).store(out.add(g));
-                t0.shuffle::<2, 3, 6, 7>(t2).store(out.add(W + g));
-                t1.shuffle::<0, 1, 4, 5>(t3).store(out.add(2 * W + g));
-                t1.shuffle::<2, 3, 6, 7>(t3).store(out.add(3 * W + g));
+                let columns = F32x4::transpose4([g, g + 1, g + 2, g + 3].map(row));
+                for (d, v) in columns.into_iter().enumerate() {
+                    v.store(out.add(d * W + g));
+                }
             }
         }
     }
