@@ -102,6 +102,24 @@ runBench(async () => {
     }
   }
 
+  // --- what "few big" could take at best here: one big matmul alone, on one thread and on all ---
+  // Perfect composition of budget concurrent tasks costs what one task costs alone on one
+  // thread (no interference between cores), and running them one after the other on every
+  // thread costs budget × one task on all threads; neither can beat both.
+  log('few-big bounds');
+  const alone = { one: [], all: [] };
+  const oneThread = rt.limit({ threads: 1 }).module(url);
+  for (let r = 0; r < RUNS; r++) {
+    let t0 = now();
+    await oneThread.matmul({ size: BIG, mode: 'composed', budget });
+    alone.one.push(now() - t0);
+    t0 = now();
+    await tasks.dynamic.matmul({ size: BIG, mode: 'composed', budget });
+    alone.all.push(now() - t0);
+  }
+  const fewBigBounds = { size: BIG, oneThreadMs: median(alone.one), allThreadsMs: median(alone.all) };
+  log(`few-big bounds ${JSON.stringify(fewBigBounds)}`);
+
   // --- naive really runs budget² threads: trace the private pools during one few-big run ---
   log('naive thread check');
   const traced = await Promise.all(Array.from({ length: budget }, () => tasks.naive.naiveTraced({ size: BIG, budget })));
@@ -140,6 +158,7 @@ runBench(async () => {
     })),
     traces,
     naiveCheck,
+    fewBigBounds,
   };
   await rt.close();
   return result;

@@ -215,6 +215,30 @@ export function formatCompose(r, meta) {
   }
   out.push(table(['workload', 'target', 'measured', ''], tgt), '');
 
+  const fb = r.fewBigBounds;
+  const few = r.workloads.find((w) => w.name.startsWith('(2)'));
+  if (fb && few) {
+    const parallel = fb.oneThreadMs;
+    const serial = budget * fb.allThreadsMs;
+    const naive = few.times.naive.median;
+    out.push(
+      `### How fast "(2) few big" can be here`,
+      '',
+      table(
+        ['measure', 'ms'],
+        [
+          [`one task, matmul ${fb.size}², alone on 1 thread (= ${budget} tasks perfectly in parallel, one core each, no interference)`, ms(parallel)],
+          [`one task, matmul ${fb.size}², alone on all ${budget} threads`, ms(fb.allThreadsMs)],
+          [`${budget} tasks one after the other on all threads (${budget} × the above)`, ms(serial)],
+          [`measured: dynamic`, ms(few.times.dynamic.median)],
+          [`measured: naive`, ms(naive)],
+          [`naive / the faster bound: the most any composition could gain here`, `${f(naive / Math.min(parallel, serial), 2)}×`],
+        ],
+      ),
+      '',
+    );
+  }
+
   out.push(
     '### Budget check (`rt.trace.check()` on one traced composed run of each workload)',
     '',
