@@ -21,26 +21,32 @@ const DIVISOR = { 'Mpixel/s': 1e6, 'GFLOP/s': 1e9, 'Melem/s': 1e6, 'GB/s': 1e9 }
 const rate = (work, unit, r) => ({ ms: r.ms, reps: r.reps, rate: work / (r.ms / 1e3) / (DIVISOR[unit] ?? 1) });
 
 /**
- * Where the time of one call at the full budget goes, from weft's own trace: of `PROFILE_CALLS`
- * traced calls, the one with the median wall time, split into time with two or more threads
+ * Where the time of a call at the full budget goes, from weft's own trace: `PROFILE_CALLS`
+ * calls back to back (as the timed ones are: a pool left idle between calls wakes slower) are
+ * traced together, and their wall time is split, per call, into time with two or more threads
  * running chunks, time with one, and time with none (the page handing the job to the pool and
  * the result back, phase barriers, wake-ups).
  */
 const PROFILE_CALLS = 7;
 async function profile(rt, call) {
-  const runs = [];
-  for (let i = 0; i < PROFILE_CALLS; i++) {
-    rt.trace.start();
-    const t0 = performance.now();
-    await call();
-    const wallMs = performance.now() - t0;
-    rt.trace.stop();
-    const chunks = rt.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.cat === 'kernel');
-    runs.push({ wallMs, ...coverage(chunks) });
-  }
-  runs.sort((a, b) => a.wallMs - b.wallMs);
-  const median = runs[runs.length >> 1];
-  return { ...median, noneMs: Math.max(0, median.wallMs - median.oneMs - median.twoPlusMs) };
+  await call();
+  rt.trace.start();
+  const t0 = performance.now();
+  for (let i = 0; i < PROFILE_CALLS; i++) await call();
+  const wallMs = performance.now() - t0;
+  rt.trace.stop();
+  const chunks = rt.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.cat === 'kernel');
+  const c = coverage(chunks);
+  const per = (x) => x / PROFILE_CALLS;
+  return {
+    wallMs: per(wallMs),
+    twoPlusMs: per(c.twoPlusMs),
+    oneMs: per(c.oneMs),
+    noneMs: per(Math.max(0, wallMs - c.oneMs - c.twoPlusMs)),
+    busyMs: per(c.busyMs),
+    chunks: per(c.chunks),
+    threads: c.threads,
+  };
 }
 
 /** Milliseconds during which exactly one, and two or more, chunk spans overlap. */
