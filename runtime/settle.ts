@@ -8,6 +8,11 @@ import { AbortError, TimeoutError } from './errors.js';
  */
 export function abandonable<T>(work: Promise<T>, signal?: AbortSignal, timeout?: number): Promise<T> {
   if (!signal && timeout === undefined) return work;
+  if (signal?.aborted) {
+    // An abort event fires once: a listener added now would wait forever.
+    work.catch(() => {});
+    return Promise.reject(new AbortError(signal.reason));
+  }
   const started = performance.now();
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new AbortError(signal!.reason));

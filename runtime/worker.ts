@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { crossOriginIsolated, parentEndpoint, platformName, portEndpoint } from '#platform';
 import { budgetSnapshot } from './budget.js';
 import { H, createControl, MAX_JOBS } from './control.js';
-import { TaskError, WeftArgumentError, WeftError, reviveError, serializeError, throwIfAborted } from './errors.js';
+import { AbortError, TaskError, WeftArgumentError, WeftError, reviveError, serializeError, throwIfAborted } from './errors.js';
 import { abandonable, assertNever } from './settle.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, helpOpenJobs, runJobOnWorker, type JobContext } from './jobs.js';
@@ -171,6 +171,12 @@ class PoolWorker implements Backend {
   }
 
   private runInline(request: TaskRequest, options: ValidTaskOptions): Promise<unknown> {
+    if (options.signal?.aborted) {
+      // Aborted while the host was answering: the host already counts it as running here (and
+      // ignored the abort it received after answering), so hand it back without starting it.
+      void this.host.inlineDone(this.index, request.id);
+      return Promise.reject(new AbortError(options.signal.reason));
+    }
     const name = `${request.url.split('/').pop()}#${request.name}`;
     const run = this.runTask(request, options.onProgress)
       .catch((error) => {

@@ -11,9 +11,5 @@ import base from '../web-test-runner.config.mjs';
 
 export default {
   ...base,
-  // The composition suite is left out on WebKit: there, aborting or timing out a nested task
-  // that runs inline (fallback mode) did not take effect — 2 of its tests fail (see
-  // docs/engines.md). It runs on Chromium (both modes), Firefox (both modes) and Node.
-  files: [...base.files, '!**/composition.test.js'],
   browsers: [webkitLauncher()],
 };

@@ -629,9 +629,13 @@ export function compositionSuite(env) {
         const timeout = await bounded(probe(nrt()).nestedTimeout(20, 1500), 10_000, 'nestedTimeout');
         const abort = await bounded(probe(nrt()).nestedAbort(20, 1500), 10_000, 'nestedAbort');
         const pre = await probe(nrt()).nestedPreAborted();
+        const inFlight = await bounded(probe(nrt()).nestedAbortedInFlight(1500), 10_000, 'nestedAbortedInFlight');
         ok(!timeout.ok && timeout.code === 'TIMEOUT' && timeout.ms < 1000, `timeout: 20 on a 1500 ms nested task: ${JSON.stringify(timeout)}`);
         ok(!abort.ok && abort.code === 'ABORTED' && abort.ms < 1000, `abort after 20 ms of a 1500 ms nested task: ${JSON.stringify(abort)}`);
         ok(!pre.ok && pre.code === 'ABORTED', `already-aborted signal on a nested task: ${JSON.stringify(pre)}`);
+        // The abort lands while the host is still deciding where the task runs; run inline, it
+        // must not start (its signal already fired once, nothing would stop it afterwards).
+        ok(!inFlight.ok && inFlight.code === 'ABORTED' && inFlight.ms < 1000, `abort right after submitting a 1500 ms nested task: ${JSON.stringify(inFlight)}`);
       });
 
       it('a nested task delivers onProgress and transfers its transferables', async () => {

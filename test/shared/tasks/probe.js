@@ -159,6 +159,15 @@ export async function nestedPreAborted() {
   return outcome(rt.module(SELF).with({ signal: ac.signal }).sleep(1));
 }
 
+/** Aborted right after submission, while the host is still answering where the task runs. */
+export async function nestedAbortedInFlight(hangMs) {
+  const rt = getRuntime();
+  const ac = new AbortController();
+  const p = outcome(rt.module(SELF).with({ signal: ac.signal }).sleep(hangMs));
+  ac.abort();
+  return p;
+}
+
 export async function nestedProgress(n) {
   const rt = getRuntime();
   const seen = [];
