@@ -12,6 +12,23 @@
 //! | simd128 | 38.5 | 36.5 | 32  | 31   | 30   | 26  | 25  | 20  | 18   |
 //! | relaxed | 47   | 46   |     | 30   |      |     | 24  |     |      |
 //!
+//! Re-measured in Chromium 156 (V8 14), the micro-kernel loop alone over L1-resident packed
+//! panels (kc = 256, best of 5), GFLOP/s relaxed / simd128; "load" broadcasts A with
+//! `v128.load32_splat`, "shuffle" loads four depth steps of A per row and broadcasts lanes with
+//! `i32x4.shuffle` (XNNPACK's "splat" variant):
+//!
+//! | MR×NR           | 2×16 | 4×8  | 3×12 | 1×32 | 3×8  | 4×16 | 4×12 | 3×16 | 6×8  | 5×8  |
+//! |-----------------|------|------|------|------|------|------|------|------|------|------|
+//! | load, relaxed   | 53.3 | 53.3 | 54.1 | 47.6 | 44.0 | 30.8 | 27.2 | 25.2 | 24.7 | 22.7 |
+//! | load, simd128   | 46.0 | 46.5 | 29.2 | 37.4 | 42.1 | 29.2 | 26.3 | 29.0 | 26.7 | 22.2 |
+//! | shuffle, relaxed| 34.8 | 35.1 | 42.1 |      |      |      |      | 42.1 | 37.7 |      |
+//! | shuffle, simd128| 32.3 | 32.8 | 34.5 |      |      |      |      | 33.9 | 34.5 |      |
+//!
+//! 2×16 and 4×8 stay the best in both builds (3×12 only in the relaxed one); the broadcast load
+//! wins over the shuffle, most likely because on x86-64 `load32_splat` is one `vbroadcastss` from
+//! memory (a load, and load ports have room to spare here) while each shuffled broadcast is an
+//! extra instruction on the shuffle port.
+//!
 //! V8 on x86-64 allocates 15 of the 16 XMM registers (one is its scratch), and unfused
 //! multiply-add needs a product temporary. 2×16 uses 8 accumulators + 4 B vectors + 1 broadcast
 //! A + 1 temporary = 14 and 4×8 uses 12: neither spills, and 2×16 is consistently a few percent
