@@ -197,9 +197,8 @@ function runChunks(ctx: JobContext, slot: number): unknown {
       if (span >= 0) ctx.trace!.end(span);
     }
     // Only the last chunk can settle the job, so only it wakes the waiters: a notify that
-    // wakes a waitAsync waiter posts a task to its thread, and one per chunk cost a page-side
-    // call up to half a millisecond in main-thread wake-ups for nothing. (An abort settles
-    // through leave(), which always notifies.)
+    // wakes a waitAsync waiter posts a task to its thread, and one per chunk woke the page
+    // once per chunk for nothing. (An abort settles through leave(), which always notifies.)
     if (Atomics.add(ctrl, jobWord(slot, J.DONE), 1) + 1 === n) progressed(ctx, slot);
     return true;
   };
