@@ -86,8 +86,8 @@ const AXIS_H = 22;
 const BUSY_H = 96;
 const GAP = 14;
 
-/** Draws `model` (or an empty frame) into `canvas`, `duration` ms wide. */
-export function drawTimeline(canvas, model, duration) {
+/** Draws `model` (or an empty frame for a pool of `budget` threads) into `canvas`, `duration` ms wide. */
+export function drawTimeline(canvas, model, duration, budget = model?.budget ?? 1) {
   const t = theme();
   const laneCount = model ? model.lanes.length : 2;
   const laneH = Math.max(3, Math.min(20, Math.floor(360 / Math.max(1, laneCount))));
@@ -166,7 +166,6 @@ export function drawTimeline(canvas, model, duration) {
 
   // Busy threads over time, with the budget.
   const top = lanesH + AXIS_H + GAP;
-  const budget = model?.budget ?? 1;
   const maxN = Math.max(budget + 1, model?.busy.max ?? 0);
   const yOf = (n) => top + BUSY_H - (n / maxN) * BUSY_H;
   ctx.fillStyle = t.muted;

@@ -240,7 +240,7 @@ export function initPlayground({ rt, info }) {
     void go([params().mode]);
   });
   $('#pg-compare').addEventListener('click', () => void go(MODES));
-  const redrawShown = () => (shown ? drawTimeline(canvas, shown.model, Math.max(shown.model.end, 1)) : drawTimeline(canvas, null, 100));
+  const redrawShown = () => (shown ? drawTimeline(canvas, shown.model, Math.max(shown.model.end, 1)) : drawTimeline(canvas, null, 100, budget));
   onThemeChange(redrawShown);
   new ResizeObserver(() => !job.running && redrawShown()).observe(canvas.parentElement);
 
