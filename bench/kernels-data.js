@@ -81,6 +81,19 @@ function argsortCase(n) {
   });
 }
 
+/** Inclusive prefix sum of `n` random floats (n a power of ten). */
+function prefixSumCase(n, seed) {
+  const size = `1e${Math.log10(n)}`;
+  return unaryCase({
+    kernel: 'prefixSum',
+    size,
+    n,
+    input: random(seed),
+    js: (x) => jsPrefixSum(x),
+    check: (got, _want, x) => checkPrefixSum(got, x, false, `prefixSum ${size}`),
+  });
+}
+
 function histogramCase(n, bins, range) {
   return {
     kernel: 'histogram',
@@ -195,22 +208,8 @@ export const cases = [
   sortCase(Int32Array, 1e6),
   sortCase(Float32Array, 4e6),
   argsortCase(1e6),
-  unaryCase({
-    kernel: 'prefixSum',
-    size: '1e6',
-    n: 1e6,
-    input: random(11),
-    js: (x) => jsPrefixSum(x),
-    check: (got, _want, x) => checkPrefixSum(got, x, false, 'prefixSum 1e6'),
-  }),
-  unaryCase({
-    kernel: 'prefixSum',
-    size: '1e7',
-    n: 1e7,
-    input: random(12),
-    js: (x) => jsPrefixSum(x),
-    check: (got, _want, x) => checkPrefixSum(got, x, false, 'prefixSum 1e7'),
-  }),
+  prefixSumCase(1e6, 11),
+  prefixSumCase(1e7, 12),
   histogramCase(1e6, 256, [-1, 1]),
   histogramCase(1e7, 256, [-1, 1]),
   histogramCase(1e7, 1000, null),
