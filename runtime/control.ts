@@ -41,19 +41,18 @@ const HEADER_WORDS = 16;
 
 /** Per-worker record. The host reads it when a worker dies, to settle what it held. */
 export const W = {
-  /** 1 while this worker holds a budget token (it is running a task or a kernel chunk). */
+  /** 1 while this worker holds a token it took to help a job (a task's token is the host's). */
   TOKEN: 0,
-  /** 1 + job slot of the chunk being executed right now, 0 when not inside a chunk. */
-  CUR_SLOT: 1,
   /**
-   * 0 outside, 1 inside a critical section (the allocator's spin lock, or bookkeeping that
-   * must not be cut in half), 2 once the host has claimed it to terminate the worker.
+   * Whether the worker is inside a critical section (the allocator's spin lock, or bookkeeping
+   * that must not be cut in half) or stopped by the host, and which incarnation of the worker
+   * at this index the word belongs to: see critical.ts.
    */
-  CRITICAL: 2,
+  CRITICAL: 1,
   /** 1 + job slot this worker is counted as a participant of, 0 when none. */
-  JOINED: 3,
+  JOINED: 2,
 } as const;
-const WORKER_WORDS = 4;
+const WORKER_WORDS = 3;
 
 /** Per-job record. `STATE` packs the state (low 4 bits) and the participant count above it. */
 export const J = {

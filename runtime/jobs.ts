@@ -286,17 +286,20 @@ export async function waitAsync(ctrl: Int32Array, slot: number, done: () => bool
  */
 export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
   const slot = workerSlot(ctx.worker);
-  const phases = writeJob(ctx, slot, spec);
+  // Everything but the waits is a critical section: a worker that outlives its termination
+  // must not touch its slot (its replacement owns it) nor run wasm on its stack (critical.ts).
+  const inside = <T>(fn: () => T) => critical(ctx.ctrl, ctx.worker, fn);
+  const phases = inside(() => writeJob(ctx, slot, spec));
   let trap: unknown;
   for (let phase = 0; phase < phases && get(ctx, slot, J.ABORT) === 0; phase++) {
-    openPhase(ctx, slot, spec, phase, true);
+    inside(() => openPhase(ctx, slot, spec, phase, true));
     trap ??= runChunks(ctx, slot);
     leave(ctx, slot);
     waitSync(ctx, slot, () => isSettled(ctx, slot));
-    beginClosing(ctx.ctrl, slot);
+    inside(() => beginClosing(ctx.ctrl, slot));
     waitSync(ctx, slot, () => isEmpty(ctx, slot));
   }
-  return finishJob(ctx, slot, spec, undefined, trap);
+  return inside(() => finishJob(ctx, slot, spec, undefined, trap));
 }
 
 /**

@@ -51,10 +51,11 @@ export function spawnWorker(name: string): SpawnedWorker {
     },
     async terminate() {
       worker.terminate();
-      // terminate() does not wait for the thread to stop, and nothing reports when it has. It
-      // is parked outside every critical section by now (critical.ts), and browsers interrupt
-      // it within milliseconds; its stack, TLS and control record are reused only after this
-      // grace period, so a thread still winding down cannot touch its successor's state.
+      // terminate() does not wait for the thread to stop, and nothing reports when it has:
+      // Chromium has been seen to run a terminated worker's JavaScript for up to a second. Its
+      // successor's state is safe regardless (the host locks the old incarnation out, see
+      // critical.ts); this grace only lets the usual quick stop happen before the thread's
+      // budget token is handed on.
       await new Promise((resolve) => setTimeout(resolve, TERMINATE_GRACE_MS));
     },
   };

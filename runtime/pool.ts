@@ -6,8 +6,8 @@
 import * as Comlink from 'comlink';
 import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWorker, type SpawnedWorker } from '#platform';
 import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
-import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
-import { diedInside, stopAtSafePoint } from './critical.js';
+import { H, MAX_JOBS, createControl } from './control.js';
+import { diedInside, nextIncarnation, stopAtSafePoint } from './critical.js';
 import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, serializeError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
@@ -70,6 +70,8 @@ interface PoolSlot {
   /** Fallback mode: kernel calls sent to it and not yet answered, re-sent if it dies. */
   pendingKernels: Set<PendingKernel>;
   thread?: ThreadMemory;
+  /** The host's end of this worker's channel for nested tasks (closed when it is replaced). */
+  hostPort?: MessagePort;
 }
 
 interface PendingKernel {
@@ -164,6 +166,7 @@ export class Pool {
     const timer = setTimeout(() => failStartup(new WorkerCrashedError(new Error(`worker ${index} did not start within ${STARTUP_MS} ms`))), STARTUP_MS);
     this.startups.add(failStartup);
     const channel = createChannel();
+    slot.hostPort = channel.port1 as MessagePort;
     Comlink.expose(this.hostApi, portEndpoint(channel.port1 as never));
     try {
       await Promise.race([
@@ -205,6 +208,8 @@ export class Pool {
     if (slot.spawned !== spawned || !slot.alive) return; // already being replaced
     slot.alive = false;
     slot.ready = false;
+    // Its requests are no longer answered: the thread may run on for a while after terminate().
+    slot.hostPort?.close();
     if (slot.task) this.settle(slot.task, false, reason);
     // Nested tasks it sent to other workers lose their parent: abort them too.
     for (const child of this.running().filter((t) => t.parent === slot)) this.abort(child, new AbortError(reason));
@@ -229,7 +234,7 @@ export class Pool {
     if (this.host) {
       settleDeadWorker(this.ctrl, slot.index, midChunk);
       await reclaimSlot(this.ctrl, this.host.heap, this.host.jobs, slot.index);
-      Atomics.store(this.ctrl, workerWord(slot.index, W.CRITICAL), 0);
+      nextIncarnation(this.ctrl, slot.index);
     }
     if (this.closing) return;
     try {

@@ -44,7 +44,7 @@ export class TraceWriter {
     this.base = thread * RING * RECORD;
   }
 
-  /** Opens a span and returns its record offset, for `end`. */
+  /** Opens a span and returns its number, for `end`. */
   begin(kind: SpanKind, name: number, owner: number, index: number): number {
     const n = Atomics.add(this.buffers.counts, this.thread, 1);
     const at = this.base + (n % RING) * RECORD;
@@ -55,11 +55,16 @@ export class TraceWriter {
     r[at + F.INDEX] = index;
     r[at + F.END] = 0;
     r[at + F.START] = now();
-    return at;
+    return n;
   }
 
-  end(at: number): void {
-    this.buffers.records[at + F.END] = now();
+  /**
+   * Closes span `n`, unless the ring has wrapped over its record since (a task that outlived
+   * RING newer spans on its thread): the end would land on another span.
+   */
+  end(n: number): void {
+    if (Atomics.load(this.buffers.counts, this.thread) - n > RING) return;
+    this.buffers.records[this.base + (n % RING) * RECORD + F.END] = now();
   }
 }
 

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { crossOriginIsolated, parentEndpoint, platformName, portEndpoint } from '#platform';
 import { budgetSnapshot } from './budget.js';
+import { adoptIncarnation } from './critical.js';
 import { H, createControl, MAX_JOBS } from './control.js';
 import { AbortError, TaskError, WeftArgumentError, WeftError, reviveError, serializeError, throwIfAborted } from './errors.js';
 import { abandonable, assertNever } from './settle.js';
@@ -51,6 +52,7 @@ class PoolWorker implements Backend {
     this.simd = init.simd;
     this.host = Comlink.wrap<HostApi>(portEndpoint(init.host as never));
     if (init.mode === 'shared') {
+      adoptIncarnation(init.ctrl, init.index);
       const exports = instantiateThread(init.module, init.memory, init.thread);
       this.ctx = {
         ctrl: init.ctrl,
