@@ -26,8 +26,8 @@ import { SpanKind, type TraceWriter } from './trace.js';
 import type { KernelExports } from './wasm.js';
 
 /** Size and field offsets of kernels-rs's `#[repr(C)] Job` on wasm32 (checked at start-up). */
-export const JOB_BYTES = 112;
-const OFF = { KERNEL: 0, N_CHUNKS: 4, SCRATCH_BYTES: 8, SCRATCH: 12, PTR: 16, DIM: 32, PHASE: 64, N_PHASES: 68, SCALAR: 72, RESULT: 104 };
+export const JOB_BYTES = 120;
+const OFF = { KERNEL: 0, N_CHUNKS: 4, SCRATCH_BYTES: 8, SCRATCH: 12, PTR: 16, DIM: 32, PHASE: 64, N_PHASES: 68, SCALAR: 72, RESULT: 104, THREADS: 112 };
 const DIMS = 8;
 const PTRS = 4;
 const SCALARS = 4;
@@ -95,6 +95,7 @@ function writeJob(ctx: JobContext, slot: number, spec: JobSpec): number {
   for (let i = 0; i < SCALARS; i++) dv.setFloat64(at + OFF.SCALAR + 8 * i, spec.scalar[i] ?? 0, true);
   dv.setUint32(at + OFF.PHASE, 0, true);
   dv.setFloat64(at + OFF.RESULT, NaN, true);
+  dv.setUint32(at + OFF.THREADS, spec.threads, true);
   // The slot's flags may still hold the previous job's outcome; the phase loop reads them.
   set(ctx, slot, J.ABORT, 0);
   set(ctx, slot, J.ERROR, 0);

@@ -53,12 +53,16 @@ pub struct Job {
     pub scalar: [f64; 4],
     /// Offset 104: scalar result, written by `weft_finish` (reductions).
     pub result: f64,
+    /// Offset 112: most threads that may work on this call at once, the caller included; written
+    /// by the caller before `weft_plan`. Kernels whose best cut depends on it (sgemm: fewer,
+    /// larger tiles pack less) plan for it; no result may depend on it.
+    pub threads: u32,
 }
 
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     use core::mem::{offset_of, size_of};
-    assert!(size_of::<Job>() == 112);
+    assert!(size_of::<Job>() == 120);
     assert!(offset_of!(Job, n_chunks) == 4);
     assert!(offset_of!(Job, scratch_bytes) == 8);
     assert!(offset_of!(Job, scratch) == 12);
@@ -68,6 +72,7 @@ const _: () = {
     assert!(offset_of!(Job, n_phases) == 68);
     assert!(offset_of!(Job, scalar) == 72);
     assert!(offset_of!(Job, result) == 104);
+    assert!(offset_of!(Job, threads) == 112);
 };
 
 /// What [`Job::kernel`] selects, and how each kernel reads the job's fields.
@@ -161,6 +166,7 @@ fn sgemm(job: &Job) -> gemm::Sgemm {
         ldc: n,
         alpha: job.scalar[0] as f32,
         beta: job.scalar[1] as f32,
+        min_tiles: 1,
     }
 }
 
@@ -180,6 +186,11 @@ fn sgemm_batch(job: &Job) -> gemm::Batched {
     let batch = match job.dim[3] & BATCHED {
         0 => 1,
         _ => job.dim[6] as usize,
+    };
+    // The batch is parallel slack too: each product needs only its share of the chunks.
+    let one = gemm::Sgemm {
+        min_tiles: gemm::chunks_wanted(job.threads as usize).div_ceil(batch.max(1)),
+        ..one
     };
     gemm::Batched {
         one,

@@ -280,7 +280,11 @@ fn results_are_bit_identical_in_any_chunk_order() {
                 bits(&o.c)
             };
             let base = run(Order::Sequential);
-            for order in ORDERS {
+            // Planned for 1 and 16 threads too: other tile sizes, same bits.
+            for order in ORDERS
+                .into_iter()
+                .chain([Order::Threads(1), Order::Threads(16)])
+            {
                 assert!(run(order) == base, "{case:?} {order:?}");
             }
         }
@@ -288,16 +292,23 @@ fn results_are_bit_identical_in_any_chunk_order() {
 }
 
 #[test]
-fn plan_depends_on_shape_only_and_tiny_is_one_chunk() {
-    let plan = |m: u32, n: u32, k: u32| {
-        let job = planned(job(KernelId::Sgemm, &[], &[m, k, n], &[1.0, 0.0]));
+fn plan_depends_on_shape_and_threads_only_and_tiny_is_one_chunk() {
+    let plan = |m: u32, n: u32, k: u32, threads: u32| {
+        let mut job = job(KernelId::Sgemm, &[], &[m, k, n], &[1.0, 0.0]);
+        job.threads = threads;
+        let job = planned(job);
         assert_eq!(job.scratch_bytes, 0);
         job.n_chunks
     };
-    assert_eq!(plan(0, 10, 10), 0);
-    assert_eq!(plan(10, 0, 10), 0);
-    assert_eq!(plan(1, 1, 0), 1);
-    assert_eq!(plan(16, 16, 16), 1);
-    assert_eq!(plan(64, 64, 64), 1);
-    assert!(plan(512, 512, 512) >= 16);
+    for threads in [1, 4] {
+        assert_eq!(plan(0, 10, 10, threads), 0);
+        assert_eq!(plan(10, 0, 10, threads), 0);
+        assert_eq!(plan(1, 1, 0, threads), 1);
+        assert_eq!(plan(16, 16, 16, threads), 1);
+        assert_eq!(plan(64, 64, 64, threads), 1);
+    }
+    // One thread: as few tiles as the per-chunk limit allows; four: slack for each thread.
+    assert_eq!(plan(512, 512, 512, 1), 1);
+    assert!(plan(512, 512, 512, 4) >= 16);
+    assert!(plan(1024, 1024, 1024, 1) > 1);
 }

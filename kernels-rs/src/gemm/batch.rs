@@ -4,7 +4,8 @@
 //! Chunks are (matrix, tile) pairs over the tiling of one product, so each element is computed
 //! exactly as in an unbatched call (bit-identical for any thread count). When one product is a
 //! single tile (small matrices), consecutive matrices are grouped so a chunk holds at least
-//! [`MIN_CHUNK_MACS`] multiply-adds. Both depend on the shape only.
+//! [`MIN_CHUNK_MACS`] multiply-adds. The batch counts as parallel slack: each product is cut
+//! into its share of the chunks the call wants ([`super::chunks_wanted`]).
 
 use super::{Sgemm, MIN_CHUNK_MACS};
 

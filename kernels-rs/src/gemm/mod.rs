@@ -2,8 +2,8 @@
 //!
 //! Parallel decomposition ([`Tiling`]): the chunks of a job are the tiles of a 2-D grid over C,
 //! each computed across the full K by one thread, so no two chunks write the same element and
-//! the floating-point evaluation order of an element depends only on the shape — results are
-//! bit-identical for any number of threads.
+//! the floating-point evaluation order of an element depends only on K (not on the tile it
+//! falls in) — results are bit-identical for any number of threads and any tiling.
 //!
 //! Inside a chunk, the classic five loops around the micro-kernel:
 //!
@@ -15,9 +15,9 @@
 //!         for ir in panels of A            micro-kernel: MR×NR block of C in registers
 //! ```
 //!
-//! Tiles are normally at most MC×NC, so a chunk is one (MC×NC) block across K and the jc/ic loops
-//! run once; only tiny-work shapes (e.g. very tall with tiny n·k) get larger tiles, to keep them
-//! in one chunk.
+//! The tiles are as large as the call allows (fewer, larger tiles pack less per multiply-add):
+//! one tile for a one-thread call, a few per thread for a parallel one, never more than
+//! [`MAX_CHUNK_MACS`] of work. Tile size never changes a result.
 
 mod batch;
 mod microkernel;
@@ -38,13 +38,25 @@ const MC: usize = 128;
 const NC: usize = 256;
 const _: () = assert!(MC.is_multiple_of(MR) && NC.is_multiple_of(NR));
 
-/// Parallel slack the tiling aims for: enough chunks to balance 8–16 threads of uneven speed
-/// (dynamic scheduling), without shrinking tiles to where packing costs show.
-const TARGET_CHUNKS: usize = 32;
+/// Chunks per thread a parallel call is cut into: slack for dynamic scheduling (threads of
+/// uneven speed, helpers that join late), without shrinking tiles to where packing costs show.
+const CHUNKS_PER_THREAD: usize = 4;
 /// A chunk should hold at least this many multiply-adds, ~15 µs at the ~35 GFLOP/s one thread
 /// reaches (about the grain of the 1-D kernels): below that, handing work to another thread costs
 /// about what it saves. Problems below this run as ONE chunk, on the caller.
 const MIN_CHUNK_MACS: u64 = 1 << 18;
+/// At most this many multiply-adds per chunk (~6 ms at one thread): a chunk is the unit of abort
+/// and the span between a worker's safe points (runtime/critical.ts), so it stays short.
+const MAX_CHUNK_MACS: u64 = 1 << 27;
+
+/// Tiles a call that may run on `threads` threads should be cut into at least.
+pub(crate) fn chunks_wanted(threads: usize) -> usize {
+    if threads <= 1 {
+        1
+    } else {
+        CHUNKS_PER_THREAD * threads
+    }
+}
 
 thread_local! {
     /// Packing buffer of this thread: one A block then one B block. Grown on first need up to
@@ -74,6 +86,8 @@ pub(crate) struct Sgemm {
     pub ldc: usize,
     pub alpha: f32,
     pub beta: f32,
+    /// C is cut into at least this many tiles where the work allows ([`chunks_wanted`]).
+    pub min_tiles: usize,
 }
 
 /// The grid of chunks over C: tiles of `tm × tn` (edge tiles smaller), row-major order.
@@ -86,12 +100,14 @@ pub(crate) struct Tiling {
 }
 
 impl Tiling {
-    /// Tiles for an `m×n` C with depth `k` — a function of the shape only.
+    /// Tiles for an `m×n` C with depth `k`, at least `min_tiles` of them where the work allows.
     ///
-    /// Starts from one tile covering C and halves the longer side (keeping tiles square-ish,
-    /// which minimises packing per multiply-add) while tiles exceed MC×NC or there are fewer than
-    /// [`TARGET_CHUNKS`], but never below [`MIN_CHUNK_MACS`] of work per tile.
-    pub fn new(m: usize, n: usize, k: usize) -> Self {
+    /// Starts from one tile covering C and halves it while there are fewer than `min_tiles` or a
+    /// tile holds more than [`MAX_CHUNK_MACS`], but never below [`MIN_CHUNK_MACS`] of work per
+    /// tile. Which side: a tile packs A once per NC columns and B once per tile, so columns are
+    /// cut down to NC first (free: A is packed per NC columns anyway), then the longer side
+    /// (keeping tiles square-ish, which minimises packing per multiply-add).
+    pub fn new(m: usize, n: usize, k: usize, min_tiles: usize) -> Self {
         if m == 0 || n == 0 {
             return Self {
                 tm: 0,
@@ -103,12 +119,8 @@ impl Tiling {
         let halve = |t: usize, unit: usize| t.div_ceil(2).next_multiple_of(unit).min(t);
         let macs = |tm: usize, tn: usize| (tm as u64) * (tn as u64) * (k.max(1) as u64);
         let (mut tm, mut tn) = (m, n);
-        loop {
-            let (over_m, over_n) = (tm > MC, tn > NC);
-            if !over_m && !over_n && m.div_ceil(tm) * n.div_ceil(tn) >= TARGET_CHUNKS {
-                break;
-            }
-            let prefer_m = if over_m != over_n { over_m } else { tm >= tn };
+        while m.div_ceil(tm) * n.div_ceil(tn) < min_tiles || macs(tm, tn) > MAX_CHUNK_MACS {
+            let prefer_m = tn <= NC && tm >= tn;
             let (hm, hn) = (halve(tm, MR), halve(tn, NR));
             let next = match (prefer_m, hm < tm, hn < tn) {
                 (true, true, _) | (false, true, false) => (hm, tn),
@@ -135,7 +147,7 @@ impl Tiling {
 
 impl Sgemm {
     pub fn tiling(&self) -> Tiling {
-        Tiling::new(self.m, self.n, self.k)
+        Tiling::new(self.m, self.n, self.k, self.min_tiles)
     }
 
     /// Computes tile `chunk` of [`Self::tiling`].
@@ -280,39 +292,76 @@ mod tests {
 
     #[test]
     fn tiny_problems_are_one_chunk() {
-        for (m, n, k) in [
-            (1, 1, 1),
-            (13, 13, 13),
-            (64, 64, 64),
-            (4096, 4, 4),
-            (3, 5000, 2),
-            (100, 100, 0),
-        ] {
-            let t = Tiling::new(m, n, k);
-            assert_eq!(t.n_chunks(), 1, "{m}x{n}x{k}: {t:?}");
-            covers_once(m, n, t);
+        for threads in [1, 2, 16] {
+            for (m, n, k) in [
+                (1, 1, 1),
+                (13, 13, 13),
+                (64, 64, 64),
+                (4096, 4, 4),
+                (3, 5000, 2),
+                (100, 100, 0),
+            ] {
+                let t = Tiling::new(m, n, k, chunks_wanted(threads));
+                assert_eq!(t.n_chunks(), 1, "{m}x{n}x{k}: {t:?}");
+                covers_once(m, n, t);
+            }
+            assert_eq!(Tiling::new(0, 5, 5, chunks_wanted(threads)).n_chunks(), 0);
+            assert_eq!(Tiling::new(5, 0, 5, chunks_wanted(threads)).n_chunks(), 0);
         }
-        assert_eq!(Tiling::new(0, 5, 5).n_chunks(), 0);
-        assert_eq!(Tiling::new(5, 0, 5).n_chunks(), 0);
     }
 
     #[test]
-    fn large_problems_are_split_into_cache_blocks() {
-        for (m, n, k) in [
-            (256, 256, 256),
-            (512, 512, 512),
-            (1024, 1024, 1024),
-            (4000, 33, 700),
-            (129, 4097, 65),
-        ] {
-            let t = Tiling::new(m, n, k);
+    fn a_one_thread_call_gets_the_largest_tiles_the_chunk_limit_allows() {
+        assert_eq!(Tiling::new(256, 256, 256, 1).n_chunks(), 1);
+        for (m, n, k) in [(1024, 1024, 1024), (4096, 64, 4096), (513, 513, 513)] {
+            let t = Tiling::new(m, n, k, 1);
             covers_once(m, n, t);
-            assert!(t.tm <= MC && t.tn <= NC, "{m}x{n}x{k}: {t:?}");
-            assert!(t.n_chunks() > 1, "{m}x{n}x{k}: {t:?}");
-            let macs = (t.tm * t.tn * k) as u64;
-            assert!(macs >= MIN_CHUNK_MACS, "{m}x{n}x{k}: {t:?}");
+            assert!(
+                (t.tm * t.tn * k) as u64 <= MAX_CHUNK_MACS,
+                "{m}x{n}x{k}: {t:?}"
+            );
+            // Not cut further than the limit needs: a tile twice as large would exceed it.
+            assert!(
+                (2 * t.tm * t.tn * k) as u64 > MAX_CHUNK_MACS,
+                "{m}x{n}x{k}: {t:?}"
+            );
         }
-        // Enough slack for many threads once the problem is big enough.
-        assert!(Tiling::new(512, 512, 512).n_chunks() >= TARGET_CHUNKS);
+        // Columns are cut to NC before rows: A is packed once per NC columns of a tile anyway.
+        assert_eq!(
+            Tiling::new(1024, 1024, 1024, 1),
+            Tiling {
+                tm: 512,
+                tn: NC,
+                tiles_m: 2,
+                tiles_n: 4
+            }
+        );
+    }
+
+    #[test]
+    fn a_parallel_call_gets_slack_for_every_thread() {
+        for threads in [2, 4, 8, 16] {
+            for (m, n, k) in [
+                (256, 256, 256),
+                (512, 512, 512),
+                (1024, 1024, 1024),
+                (4000, 33, 700),
+                (129, 4097, 65),
+            ] {
+                let t = Tiling::new(m, n, k, chunks_wanted(threads));
+                covers_once(m, n, t);
+                let macs = (t.tm * t.tn * k) as u64;
+                assert!(
+                    macs >= MIN_CHUNK_MACS && macs <= MAX_CHUNK_MACS,
+                    "{m}x{n}x{k}: {t:?}"
+                );
+                // As many chunks as wanted, unless halving a tile would go below the minimum.
+                let uncuttable = macs < 2 * MIN_CHUNK_MACS || (t.tm <= MR && t.tn <= NR);
+                assert!(
+                    t.n_chunks() >= chunks_wanted(threads) || uncuttable,
+                    "{threads} threads, {m}x{n}x{k}: {t:?}"
+                );
+            }
+        }
     }
 }

@@ -58,6 +58,17 @@ pub enum Order {
     Threads(usize),
 }
 
+impl Order {
+    /// The threads the call is planned for (kernels may cut work by it, never change a result):
+    /// a `Threads` order's own count; the single-thread orders run a 4-thread call's chunks.
+    pub fn threads(self) -> u32 {
+        match self {
+            Order::Threads(t) => t as u32,
+            _ => 4,
+        }
+    }
+}
+
 pub const ORDERS: [Order; 4] = [
     Order::Sequential,
     Order::Reversed,
@@ -142,6 +153,7 @@ pub fn edge_sizes(chunk: usize, more: &[usize]) -> Vec<usize> {
 pub fn run(job: &mut Job, order: Order) -> f64 {
     // SAFETY (whole fn): the tests build jobs whose pointers cover the sizes in `dim`.
     job.phase = 0;
+    job.threads = order.threads();
     let n = unsafe { weft_plan(job) };
     assert_eq!(n, job.n_chunks);
     assert_eq!(job.scratch_bytes % 8, 0);
