@@ -26,14 +26,28 @@ const THREAD = `
 `;
 const READY = 0, GO = 1, ENTERED = 2, RELEASE = 3, LEFT = 4;
 
-function startThread(ctrl) {
+/** Runs `fn` with a started stand-in thread, terminated afterwards whatever happens. */
+async function withThread(ctrl, fn) {
   const flags = new Int32Array(new SharedArrayBuffer(5 * 4));
   const worker = new Worker(THREAD, { eval: true, type: 'module', workerData: { ctrl, flags, criticalJs: CRITICAL_JS } });
-  const signal = (i) => {
-    Atomics.store(flags, i, 1);
-    Atomics.notify(flags, i);
+  const t = {
+    flags,
+    signal(i) {
+      Atomics.store(flags, i, 1);
+      Atomics.notify(flags, i);
+    },
+    /** Lets it go and waits until it is inside its critical section. */
+    async enter() {
+      t.signal(GO);
+      await until(() => Atomics.load(flags, ENTERED) === 1, 5000, 'thread entered');
+    },
   };
-  return { worker, flags, signal };
+  try {
+    await until(() => Atomics.load(flags, READY) === 1, 5000, 'thread ready');
+    return await fn(t);
+  } finally {
+    await worker.terminate();
+  }
 }
 
 async function until(cond, ms, label) {
@@ -49,9 +63,7 @@ const stateOf = (ctrl) => Atomics.load(ctrl, workerWord(0, W.CRITICAL)) & 3;
 
 test('a thread of a past incarnation never enters a critical section and leaves the word alone', async () => {
   const ctrl = createControl(true, 2);
-  const old = startThread(ctrl);
-  try {
-    await until(() => Atomics.load(old.flags, READY) === 1, 5000, 'old thread ready');
+  await withThread(ctrl, async (old) => {
     // The host replaced index 0 while the old thread still runs (stopped outside, not dead).
     assert.equal(await stopAtSafePoint(ctrl, 0), true);
     nextIncarnation(ctrl, 0);
@@ -61,30 +73,20 @@ test('a thread of a past incarnation never enters a critical section and leaves 
     assert.equal(Atomics.load(old.flags, ENTERED), 0, 'the old thread entered a critical section');
     assert.equal(Atomics.load(ctrl, workerWord(0, W.CRITICAL)), word, 'the old thread wrote its successor\'s word');
     // The successor adopts the new incarnation and works normally.
-    const next = startThread(ctrl);
-    try {
-      await until(() => Atomics.load(next.flags, READY) === 1, 5000, 'successor ready');
-      next.signal(GO);
-      await until(() => Atomics.load(next.flags, ENTERED) === 1, 5000, 'successor entered');
+    await withThread(ctrl, async (next) => {
+      await next.enter();
       assert.equal(stateOf(ctrl), Critical.INSIDE);
       next.signal(RELEASE);
       await until(() => Atomics.load(next.flags, LEFT) === 1, 5000, 'successor left');
       assert.equal(stateOf(ctrl), Critical.OUTSIDE);
-    } finally {
-      await next.worker.terminate();
-    }
-  } finally {
-    await old.worker.terminate();
-  }
+    });
+  });
 });
 
 test('a kill asked inside a section takes effect where the section ends', async () => {
   const ctrl = createControl(true, 2);
-  const t = startThread(ctrl);
-  try {
-    await until(() => Atomics.load(t.flags, READY) === 1, 5000, 'thread ready');
-    t.signal(GO);
-    await until(() => Atomics.load(t.flags, ENTERED) === 1, 5000, 'thread entered');
+  await withThread(ctrl, async (t) => {
+    await t.enter();
     let stopped = false;
     const stop = stopAtSafePoint(ctrl, 0).then((v) => (stopped = v));
     await sleep(50);
@@ -96,18 +98,13 @@ test('a kill asked inside a section takes effect where the section ends', async 
     assert.equal(stateOf(ctrl), Critical.PARKED);
     await sleep(50);
     assert.equal(Atomics.load(t.flags, LEFT), 0, 'a parked thread ran on past its safe point');
-  } finally {
-    await t.worker.terminate();
-  }
+  });
 });
 
 test('a thread the host gave up on leaves its successor\'s word untouched when it comes out', async () => {
   const ctrl = createControl(true, 2);
-  const t = startThread(ctrl);
-  try {
-    await until(() => Atomics.load(t.flags, READY) === 1, 5000, 'thread ready');
-    t.signal(GO);
-    await until(() => Atomics.load(t.flags, ENTERED) === 1, 5000, 'thread entered');
+  await withThread(ctrl, async (t) => {
+    await t.enter();
     // The crash path: the host waits a bounded time, then moves on to the next incarnation.
     assert.equal(await stopAtSafePoint(ctrl, 0, 30), false);
     nextIncarnation(ctrl, 0);
@@ -117,7 +114,5 @@ test('a thread the host gave up on leaves its successor\'s word untouched when i
     await sleep(100);
     assert.equal(Atomics.load(ctrl, workerWord(0, W.CRITICAL)), word);
     assert.equal(Atomics.load(t.flags, LEFT), 0, 'the stale thread ran on past its section');
-  } finally {
-    await t.worker.terminate();
-  }
+  });
 });
