@@ -233,14 +233,14 @@ export function compositionSuite(env) {
 
       itShared('a kernel through limit({threads:1}) runs all its chunks on one thread; the unlimited view uses more', async () => {
         await quiet();
-        const a = new Float32Array(256 * 256).fill(1);
-        const mm = (r, o = {}) => r.kernels.matmul(a, a, { m: 256, k: 256, n: 256, ...o });
-        const limited = await traced(rt(), () => mm(rt().limit({ threads: 1 })));
-        equal(limited.value[0], 256, 'limited matmul result');
+        // 1024³: several chunks even when planned for one thread (a chunk is at most 2^27 MACs).
+        const a = new Float32Array(1024 * 1024).fill(1);
+        const limited = await traced(rt(), () => rt().limit({ threads: 1 }).kernels.matmul(a, a, { m: 1024, k: 1024, n: 1024 }));
+        equal(limited.value[0], 1024, 'limited matmul result');
         let jobs = jobsIn(limited.trace);
         equal(jobs.size, 1, `jobs in the trace of one call ${describeJobs(jobs)}`);
         const [job] = jobs.values();
-        ok(job.chunks > 1, `the 256³ matmul should have several chunks, has ${job.chunks}`);
+        ok(job.chunks > 1, `the 1024³ matmul should have several chunks, has ${job.chunks}`);
         equal(job.tids.size, 1, `threads that ran the chunks of a limit({threads:1}) call ${describeJobs(jobs)}`);
         // A 256³ product lasts about a millisecond: on a loaded machine one worker can finish
         // it before the other is scheduled, so the proof that more threads join uses 512³.
@@ -255,15 +255,15 @@ export function compositionSuite(env) {
 
       itShared('per-call { threads } overrides the view; the smallest of the two wins', async () => {
         await quiet();
-        const a = new Float32Array(256 * 256).fill(1);
+        const a = new Float32Array(1024 * 1024).fill(1); // several chunks on one thread (above)
         const cases = [
           ['kernels.matmul(…, {threads:1})', (r) => r, 1],
           ['limit({threads:1}) then {threads:2}', (r) => r.limit({ threads: 1 }), 2],
           ['limit({threads:2}) then {threads:1}', (r) => r.limit({ threads: 2 }), 1],
         ];
         for (const [label, view, threads] of cases) {
-          const t = await traced(rt(), () => view(rt()).kernels.matmul(a, a, { m: 256, k: 256, n: 256, threads }));
-          equal(t.value[0], 256, `${label}: result`);
+          const t = await traced(rt(), () => view(rt()).kernels.matmul(a, a, { m: 1024, k: 1024, n: 1024, threads }));
+          equal(t.value[0], 1024, `${label}: result`);
           const jobs = jobsIn(t.trace);
           const [job] = jobs.values();
           equal(jobs.size, 1, `${label}: one job`);

@@ -12,8 +12,11 @@ function matrix(rows, cols, salt) {
   return out;
 }
 
-/** Enough tiles (32 for 256³) that idle workers have time to join. */
-export const BIG = 256;
+/**
+ * Several chunks even when planned for one thread (8 for 1024³: at most 2^27 multiply-adds per
+ * chunk), so "ran on one thread only" means something, and long enough for idle workers to join.
+ */
+export const BIG = 1024;
 
 async function bigMatmul(rt) {
   const a = matrix(BIG, BIG, 1);
