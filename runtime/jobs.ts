@@ -109,7 +109,11 @@ function writeJob(ctx: JobContext, slot: number, spec: JobSpec): number {
   return Math.max(1, ctx.heap.dataView().getUint32(at + OFF.N_PHASES, true));
 }
 
-/** Plans phase `phase` and makes it visible to helpers. Returns its chunk count. */
+/**
+ * Plans phase `phase` and makes it visible to helpers. Returns its chunk count. A worker calls
+ * it inside a critical section (`runJobOnWorker`), so opening the job and taking the caller's
+ * place in it are never cut apart by a kill.
+ */
 function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, callerJoins: boolean): number {
   const at = jobAddress(ctx.jobs, slot);
   if (phase > 0) {
@@ -126,13 +130,11 @@ function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, 
   set(ctx, slot, J.OWNER, ctx.worker + 1);
   set(ctx, slot, J.KERNEL, spec.kernel);
   set(ctx, slot, J.ID, Atomics.add(ctx.ctrl, H.JOB_SEQ, 1));
-  critical(ctx.ctrl, ctx.worker, () => {
-    // The caller's own place is taken in the same store that opens the job, so helpers can
-    // never crowd the caller out: it claims chunks until none are left, so its kernel never
-    // waits for another thread to start (helpers may still take every chunk first).
-    set(ctx, slot, J.STATE, JobState.OPEN | (callerJoins ? PARTICIPANT : 0));
-    if (callerJoins) Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
-  });
+  // The caller's own place is taken in the same store that opens the job, so helpers can
+  // never crowd the caller out: it claims chunks until none are left, so its kernel never
+  // waits for another thread to start (helpers may still take every chunk first).
+  set(ctx, slot, J.STATE, JobState.OPEN | (callerJoins ? PARTICIPANT : 0));
+  if (callerJoins) Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.JOINED), slot + 1);
   // Wake every idle worker rather than just as many as could help: a worker whose task is
   // running may still have an idle-loop waiter queued, and a counted notify could spend itself
   // on that one while a truly idle worker sleeps on.

@@ -73,6 +73,15 @@ function tasksIn(trace, nameSuffix) {
     .sort((a, b) => a.start - b.start);
 }
 
+/** Side of the all-ones product the thread-count tests run: several chunks even when planned
+ *  for one thread (a chunk is at most 2^27 multiply-adds), so "one thread only" means something. */
+const ONES = 1024;
+let onesMatrix;
+/** ONES × ONES all-ones matrix squared through `view`; every element of the result is ONES. */
+const onesProduct = (view, options = {}) => {
+  onesMatrix ??= new Float32Array(ONES * ONES).fill(1);
+  return view.kernels.matmul(onesMatrix, onesMatrix, { m: ONES, k: ONES, n: ONES, ...options });
+};
 const describeJobs = (jobs) => JSON.stringify([...jobs].map(([id, j]) => ({ job: id, chunks: j.chunks, tids: [...j.tids] })));
 
 /** Runs `fn` with tracing on; returns its value and the trace. */
@@ -233,17 +242,15 @@ export function compositionSuite(env) {
 
       itShared('a kernel through limit({threads:1}) runs all its chunks on one thread; the unlimited view uses more', async () => {
         await quiet();
-        // 1024³: several chunks even when planned for one thread (a chunk is at most 2^27 MACs).
-        const a = new Float32Array(1024 * 1024).fill(1);
-        const limited = await traced(rt(), () => rt().limit({ threads: 1 }).kernels.matmul(a, a, { m: 1024, k: 1024, n: 1024 }));
-        equal(limited.value[0], 1024, 'limited matmul result');
+        const limited = await traced(rt(), () => onesProduct(rt().limit({ threads: 1 })));
+        equal(limited.value[0], ONES, 'limited matmul result');
         let jobs = jobsIn(limited.trace);
         equal(jobs.size, 1, `jobs in the trace of one call ${describeJobs(jobs)}`);
         const [job] = jobs.values();
-        ok(job.chunks > 1, `the 1024³ matmul should have several chunks, has ${job.chunks}`);
+        ok(job.chunks > 1, `the ${ONES}³ matmul should have several chunks, has ${job.chunks}`);
         equal(job.tids.size, 1, `threads that ran the chunks of a limit({threads:1}) call ${describeJobs(jobs)}`);
-        // A 256³ product lasts about a millisecond: on a loaded machine one worker can finish
-        // it before the other is scheduled, so the proof that more threads join uses 512³.
+        // A product of a few milliseconds: long enough that the second worker is scheduled
+        // before the first finishes alone, even on a loaded machine.
         const b = new Float32Array(512 * 512).fill(1);
         const free = await eventually(20, async () => {
           const t = await traced(rt(), () => rt().kernels.matmul(b, b, { m: 512, k: 512, n: 512 }));
@@ -255,15 +262,14 @@ export function compositionSuite(env) {
 
       itShared('per-call { threads } overrides the view; the smallest of the two wins', async () => {
         await quiet();
-        const a = new Float32Array(1024 * 1024).fill(1); // several chunks on one thread (above)
         const cases = [
           ['kernels.matmul(…, {threads:1})', (r) => r, 1],
           ['limit({threads:1}) then {threads:2}', (r) => r.limit({ threads: 1 }), 2],
           ['limit({threads:2}) then {threads:1}', (r) => r.limit({ threads: 2 }), 1],
         ];
         for (const [label, view, threads] of cases) {
-          const t = await traced(rt(), () => view(rt()).kernels.matmul(a, a, { m: 1024, k: 1024, n: 1024, threads }));
-          equal(t.value[0], 1024, `${label}: result`);
+          const t = await traced(rt(), () => onesProduct(view(rt()), { threads }));
+          equal(t.value[0], ONES, `${label}: result`);
           const jobs = jobsIn(t.trace);
           const [job] = jobs.values();
           equal(jobs.size, 1, `${label}: one job`);
