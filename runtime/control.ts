@@ -51,8 +51,10 @@ export const W = {
   CRITICAL: 1,
   /** 1 + job slot this worker is counted as a participant of, 0 when none. */
   JOINED: 2,
+  /** 1 + slot of the host's job whose phases this worker drives (`J.DRIVER`), 0 when none. */
+  DRIVING: 3,
 } as const;
-const WORKER_WORDS = 3;
+const WORKER_WORDS = 4;
 
 /** Per-job record. `STATE` packs the state (low 4 bits) and the participant count above it. */
 export const J = {
@@ -77,10 +79,19 @@ export const J = {
   ID: 10,
   /** Bumped (and notified) on every chunk completion and every departure: what waiters wait on. */
   PROGRESS: 11,
+  /** Who closes the open phase and opens the next: a `Driver` value, or 1 + worker index. */
+  DRIVER: 12,
 } as const;
 const JOB_WORDS = 16;
 
 export const JobState = { FREE: 0, FILLING: 1, OPEN: 2, CLOSING: 3 } as const;
+/**
+ * `J.DRIVER` values besides 1 + worker index. A worker's own job is driven by that worker. A
+ * host job starts each phase with NONE: a participant with no task of its own may take over its
+ * phase loop (a worker can wait between phases without a round trip to the page), or the host
+ * takes it once the phase has settled. FINISHED: a worker drove the last phase to its end.
+ */
+export const Driver = { NONE: 0, HOST: -1, FINISHED: -2 } as const;
 export const STATE_MASK = 0xf;
 export const PARTICIPANT = 0x10;
 export const ERR_TRAP = 1;

@@ -6,6 +6,7 @@
  */
 import { release, tryAcquire, wakeIdleWorkers } from './budget.js';
 import {
+  Driver,
   ERR_CRASH,
   ERR_TRAP,
   H,
@@ -78,13 +79,13 @@ export const jobAddress = (jobs: number, slot: number) => jobs + slot * JOB_BYTE
 /** Each worker owns one slot: its kernel calls are synchronous, so it never has two open. */
 export const workerSlot = (worker: number) => MAX_MAIN_JOBS + worker;
 
-function progressed(ctx: JobContext, slot: number): void {
-  Atomics.add(ctx.ctrl, jobWord(slot, J.PROGRESS), 1);
-  Atomics.notify(ctx.ctrl, jobWord(slot, J.PROGRESS));
+function progressed(ctrl: Int32Array, slot: number): void {
+  Atomics.add(ctrl, jobWord(slot, J.PROGRESS), 1);
+  Atomics.notify(ctrl, jobWord(slot, J.PROGRESS));
 }
 
-/** Writes the job's arguments and allocates its scratch. Returns the number of phases. */
-function writeJob(ctx: JobContext, slot: number, spec: JobSpec): number {
+/** Writes the job's arguments, plans its first phase and allocates its scratch. */
+function writeJob(ctx: JobContext, slot: number, spec: JobSpec): void {
   const at = jobAddress(ctx.jobs, slot);
   let dv = ctx.heap.dataView();
   dv.setUint32(at + OFF.KERNEL, spec.kernel, true);
@@ -106,30 +107,40 @@ function writeJob(ctx: JobContext, slot: number, spec: JobSpec): number {
     const scratch = ctx.heap.alloc(scratchBytes, 8);
     ctx.heap.dataView().setUint32(at + OFF.SCRATCH, scratch, true);
   }
-  return Math.max(1, ctx.heap.dataView().getUint32(at + OFF.N_PHASES, true));
+}
+
+/** The phase a slot's job has open (or last opened) and how many it has, from its `Job` struct. */
+function phaseOf(ctx: JobContext, slot: number): { phase: number; phases: number } {
+  const at = jobAddress(ctx.jobs, slot);
+  const dv = ctx.heap.dataView();
+  return { phase: dv.getUint32(at + OFF.PHASE, true), phases: Math.max(1, dv.getUint32(at + OFF.N_PHASES, true)) };
 }
 
 /**
- * Plans phase `phase` and makes it visible to helpers. Returns its chunk count. A worker calls
- * it inside a critical section (`runJobOnWorker`), so opening the job and taking the caller's
- * place in it are never cut apart by a kill.
+ * Plans phase `phase` and makes it visible to helpers. A caller that joins (a worker) drives the
+ * job; otherwise (the host) a helper may take the drive (`J.DRIVER`). A worker calls it inside a
+ * critical section, so opening the job and taking the caller's place in it are never cut apart
+ * by a kill.
  */
-function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, callerJoins: boolean): number {
+function openPhase(ctx: JobContext, slot: number, phase: number, callerJoins: boolean): void {
   const at = jobAddress(ctx.jobs, slot);
   if (phase > 0) {
     ctx.heap.dataView().setUint32(at + OFF.PHASE, phase, true);
     guarded(ctx, () => ctx.exports.weft_plan(at));
   }
-  const n = ctx.heap.dataView().getUint32(at + OFF.N_CHUNKS, true);
-  const threads = Math.max(1, Math.min(spec.threads, n));
+  const dv = ctx.heap.dataView();
+  const n = dv.getUint32(at + OFF.N_CHUNKS, true);
+  const kernel = dv.getUint32(at + OFF.KERNEL, true);
+  const threads = Math.max(1, Math.min(dv.getUint32(at + OFF.THREADS, true), n));
   set(ctx, slot, J.N_CHUNKS, n);
   set(ctx, slot, J.NEXT, 0);
   set(ctx, slot, J.DONE, 0);
   set(ctx, slot, J.MAX_PARTICIPANTS, threads);
   set(ctx, slot, J.JOB_PTR, at);
   set(ctx, slot, J.OWNER, ctx.worker + 1);
-  set(ctx, slot, J.KERNEL, spec.kernel);
+  set(ctx, slot, J.KERNEL, kernel);
   set(ctx, slot, J.ID, Atomics.add(ctx.ctrl, H.JOB_SEQ, 1));
+  set(ctx, slot, J.DRIVER, callerJoins ? ctx.worker + 1 : Driver.NONE);
   // The caller's own place is taken in the same store that opens the job, so helpers can
   // never crowd the caller out: it claims chunks until none are left, so its kernel never
   // waits for another thread to start (helpers may still take every chunk first).
@@ -139,7 +150,24 @@ function openPhase(ctx: JobContext, slot: number, spec: JobSpec, phase: number, 
   // running may still have an idle-loop waiter queued, and a counted notify could spend itself
   // on that one while a truly idle worker sleeps on.
   if (Math.min(threads, n) > (callerJoins ? 1 : 0)) wakeIdleWorkers(ctx.ctrl);
-  return n;
+}
+
+/**
+ * After a phase closed and emptied: opens the next one, unless that was the last or the job
+ * was aborted. A trap while planning it fails the job. Returns whether a phase opened, and the
+ * trap if planning trapped.
+ */
+function openNextPhase(ctx: JobContext, slot: number, callerJoins: boolean): { opened: boolean; trap?: unknown } {
+  const { phase, phases } = phaseOf(ctx, slot);
+  if (phase + 1 >= phases || get(ctx, slot, J.ABORT) !== 0) return { opened: false };
+  try {
+    openPhase(ctx, slot, phase + 1, callerJoins);
+    return { opened: true };
+  } catch (trap) {
+    set(ctx, slot, J.ERROR, ERR_TRAP);
+    set(ctx, slot, J.ABORT, 1);
+    return { opened: false, trap };
+  }
 }
 
 /** Takes a participant's place if the job is open and not full. */
@@ -166,7 +194,7 @@ function leave(ctx: JobContext, slot: number): void {
     if (Atomics.exchange(ctx.ctrl, workerWord(ctx.worker, W.JOINED), 0) === slot + 1) {
       Atomics.sub(ctx.ctrl, jobWord(slot, J.STATE), PARTICIPANT);
     }
-    progressed(ctx, slot);
+    progressed(ctx.ctrl, slot);
   });
 }
 
@@ -202,7 +230,7 @@ function runChunks(ctx: JobContext, slot: number): unknown {
     // Only the last chunk can settle the job, so only it wakes the waiters: a notify that
     // wakes a waitAsync waiter posts a task to its thread, and one per chunk woke the page
     // once per chunk for nothing. (An abort settles through leave(), which always notifies.)
-    if (Atomics.add(ctrl, jobWord(slot, J.DONE), 1) + 1 === n) progressed(ctx, slot);
+    if (Atomics.add(ctrl, jobWord(slot, J.DONE), 1) + 1 === n) progressed(ctrl, slot);
     return true;
   };
   while (critical(ctrl, ctx.worker, runOne));
@@ -263,16 +291,27 @@ export function releaseSlot(ctrl: Int32Array, heap: Heap, jobs: number, slot: nu
   Atomics.notify(ctrl, H.SLOT_FREED);
 }
 
+/**
+ * How long a worker waiting between phases polls before it blocks (ms). Waking a blocked
+ * thread took ~100 µs (median; p90 ~200 µs, tail > 1 ms) on the 2-vCPU machines weft is
+ * measured on (docs/SCHEDULER.md, "Waiting between phases"), longer than most stragglers take
+ * to finish their chunk. The poller holds a token, so polling never oversteps the budget.
+ */
+const SPIN_MS = 0.05;
+
+/** Blocks a worker until `done()`, polling for SPIN_MS first. */
 function waitSync(ctx: JobContext, slot: number, done: () => boolean): void {
   const at = jobWord(slot, J.PROGRESS);
+  const spinUntil = performance.now() + SPIN_MS;
   for (;;) {
     const seen = Atomics.load(ctx.ctrl, at);
     if (done()) return;
+    if (performance.now() < spinUntil) continue;
     Atomics.wait(ctx.ctrl, at, seen);
   }
 }
 
-export async function waitAsync(ctrl: Int32Array, slot: number, done: () => boolean): Promise<void> {
+async function waitAsync(ctrl: Int32Array, slot: number, done: () => boolean): Promise<void> {
   const at = jobWord(slot, J.PROGRESS);
   for (;;) {
     const seen = Atomics.load(ctrl, at);
@@ -289,20 +328,35 @@ export async function waitAsync(ctrl: Int32Array, slot: number, done: () => bool
  */
 export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
   const slot = workerSlot(ctx.worker);
-  // Everything but the waits is a critical section: a worker that outlives its termination
-  // must not touch its slot (its replacement owns it) nor run wasm on its stack (critical.ts).
   const inside = <T>(fn: () => T) => critical(ctx.ctrl, ctx.worker, fn);
-  const phases = inside(() => writeJob(ctx, slot, spec));
+  inside(() => {
+    writeJob(ctx, slot, spec);
+    openPhase(ctx, slot, 0, true);
+  });
+  const trap = driveOnWorker(ctx, slot);
+  return inside(() => finishJob(ctx, slot, spec, undefined, trap));
+}
+
+/**
+ * The phase loop on the worker that drives a job (its own kernel call, or a host call it took
+ * over), starting as a participant of the open phase: run chunks, wait for the stragglers,
+ * close the phase, open the next, until the last has closed or the job is aborted. Returns
+ * this thread's trap, if any. Everything but the waits is a critical section: a worker that
+ * outlives its termination must not touch the slot nor run wasm on its stack (critical.ts).
+ */
+function driveOnWorker(ctx: JobContext, slot: number): unknown {
+  const inside = <T>(fn: () => T) => critical(ctx.ctrl, ctx.worker, fn);
   let trap: unknown;
-  for (let phase = 0; phase < phases && get(ctx, slot, J.ABORT) === 0; phase++) {
-    inside(() => openPhase(ctx, slot, spec, phase, true));
+  for (;;) {
     trap ??= runChunks(ctx, slot);
     leave(ctx, slot);
     waitSync(ctx, slot, () => isSettled(ctx, slot));
     inside(() => beginClosing(ctx.ctrl, slot));
     waitSync(ctx, slot, () => isEmpty(ctx, slot));
+    const next = inside(() => openNextPhase(ctx, slot, true));
+    trap ??= next.trap;
+    if (!next.opened) return trap;
   }
-  return inside(() => finishJob(ctx, slot, spec, undefined, trap));
 }
 
 /**
@@ -312,30 +366,46 @@ export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
 export async function runJobFromHost(ctx: JobContext, spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
   throwIfAborted(signal);
   const slot = await claimHostSlot(ctx.ctrl);
-  let phases: number;
   try {
-    phases = writeJob(ctx, slot, spec);
+    writeJob(ctx, slot, spec);
   } catch (error) {
     releaseSlot(ctx.ctrl, ctx.heap, ctx.jobs, slot);
     throw error;
   }
   const onAbort = () => {
     set(ctx, slot, J.ABORT, 1);
-    progressed(ctx, slot);
+    progressed(ctx.ctrl, slot);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  const driver = jobWord(slot, J.DRIVER);
+  let trap: unknown;
   try {
-    for (let phase = 0; phase < phases && !signal?.aborted && get(ctx, slot, J.ABORT) === 0; phase++) {
-      openPhase(ctx, slot, spec, phase, false);
-      await waitAsync(ctx.ctrl, slot, () => isSettled(ctx, slot));
+    openPhase(ctx, slot, 0, false);
+    for (;;) {
+      const who = Atomics.load(ctx.ctrl, driver);
+      if (who === Driver.FINISHED) break;
+      if (who !== Driver.NONE) {
+        // A worker drives the phases. It reports only the end (or its death) on the DRIVER word
+        // itself, so the page is not woken for every phase.
+        const wait = Atomics.waitAsync(ctx.ctrl, driver, who);
+        if (wait.async) await wait.value;
+        continue;
+      }
+      // Nobody drives yet: the host closes the phase once it settles, unless a joining worker
+      // takes the drive first.
+      await waitAsync(ctx.ctrl, slot, () => Atomics.load(ctx.ctrl, driver) !== Driver.NONE || isSettled(ctx, slot));
+      if (Atomics.compareExchange(ctx.ctrl, driver, Driver.NONE, Driver.HOST) !== Driver.NONE) continue;
       beginClosing(ctx.ctrl, slot);
       await waitAsync(ctx.ctrl, slot, () => isEmpty(ctx, slot));
+      const next = openNextPhase(ctx, slot, false);
+      trap ??= next.trap;
+      if (!next.opened) break;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
   if (signal?.aborted) set(ctx, slot, J.ABORT, 1);
-  return finishJob(ctx, slot, spec, signal?.reason);
+  return finishJob(ctx, slot, spec, signal?.reason, trap);
 }
 
 async function claimHostSlot(ctrl: Int32Array): Promise<number> {
@@ -352,10 +422,51 @@ async function claimHostSlot(ctrl: Int32Array): Promise<number> {
 }
 
 /**
+ * After helping with a phase of a kernel that has more, polls for SPIN_MS (with its token) for
+ * the next phase to open: its driver opens it as soon as the stragglers are done, sooner than a
+ * sleeping worker can be woken. True if it opened.
+ */
+function nextPhaseOpens(ctx: JobContext, slot: number, phase: number, phases: number): boolean {
+  if (phase + 1 >= phases) return false;
+  const id = get(ctx, slot, J.ID);
+  const until = performance.now() + SPIN_MS;
+  while (performance.now() < until) {
+    if (get(ctx, slot, J.ID) !== id) return (get(ctx, slot, J.STATE) & STATE_MASK) === JobState.OPEN;
+  }
+  return false;
+}
+
+/**
+ * A helper with no task of its own takes over the phase loop of a host job with phases left,
+ * if nobody drives it yet: it can wait for the stragglers and open the next phase at once,
+ * where the host would first need the page's event loop to wake it. Inside a critical section.
+ */
+function takeDrive(ctx: JobContext, slot: number, phase: number, phases: number): boolean {
+  if (phase + 1 >= phases) return false;
+  if (Atomics.compareExchange(ctx.ctrl, jobWord(slot, J.DRIVER), Driver.NONE, ctx.worker + 1) !== Driver.NONE) return false;
+  Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.DRIVING), slot + 1);
+  return true;
+}
+
+/** The driver of a host job closed its last phase: hands the job back for `finishJob`. */
+function handBack(ctx: JobContext, slot: number): void {
+  Atomics.store(ctx.ctrl, workerWord(ctx.worker, W.DRIVING), 0);
+  set(ctx, slot, J.DRIVER, Driver.FINISHED);
+  Atomics.notify(ctx.ctrl, jobWord(slot, J.DRIVER));
+}
+
+/** The caller of a kernel a helper trapped in sees only "kernel failed"; the trap is reported here. */
+function reportTrap(trap: unknown): void {
+  if (trap !== undefined) console.error('weft: kernel trapped on a helping worker:', trap);
+}
+
+/**
  * An idle worker's turn: join every open job that still has unclaimed chunks and room, and
- * run chunks. `hasToken` is true when this thread already holds a budget token (a task of
- * its own is suspended); otherwise it takes one for the duration, or does nothing if the
- * budget is spent. Returns true if it ran anything.
+ * run chunks (staying for its next phase if that opens at once, or driving a host job's
+ * phases). `hasToken` is true when this thread already holds a budget token (a task of its own
+ * is suspended: it helps, but never drives, which would hold its task up for the whole job);
+ * otherwise it takes one for the duration, or does nothing if the budget is spent. Returns
+ * true if it ran anything.
  */
 export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
   const { ctrl } = ctx;
@@ -374,12 +485,19 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
       });
       if (!token) break;
     }
-    if (!tryJoin(ctx, slot)) continue;
-    const trap = runChunks(ctx, slot);
-    // The caller sees only "kernel failed"; the trap itself is reported where it happened.
-    if (trap !== undefined) console.error('weft: kernel trapped on a helping worker:', trap);
-    leave(ctx, slot);
-    worked = true;
+    while (tryJoin(ctx, slot)) {
+      worked = true;
+      // Stable while this thread is a participant: the phase cannot close without it.
+      const { phase, phases } = phaseOf(ctx, slot);
+      if (!hasToken && critical(ctrl, ctx.worker, () => takeDrive(ctx, slot, phase, phases))) {
+        reportTrap(driveOnWorker(ctx, slot));
+        critical(ctrl, ctx.worker, () => handBack(ctx, slot));
+        break;
+      }
+      reportTrap(runChunks(ctx, slot));
+      leave(ctx, slot);
+      if (!nextPhaseOpens(ctx, slot, phase, phases)) break;
+    }
   }
   if (token && !hasToken) {
     critical(ctrl, ctx.worker, () => {
@@ -397,16 +515,25 @@ export function helpOpenJobs(ctx: JobContext, hasToken: boolean): boolean {
  * The slot it owned is reclaimed separately (`reclaimSlot`), before its replacement starts.
  */
 export function settleDeadWorker(ctrl: Int32Array, worker: number, midChunk: boolean): void {
+  const failIfMidChunk = (slot: number) => {
+    if (!midChunk) return;
+    Atomics.store(ctrl, jobWord(slot, J.ERROR), ERR_CRASH);
+    Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
+  };
   const joined = Atomics.exchange(ctrl, workerWord(worker, W.JOINED), 0);
   if (joined !== 0) {
-    const slot = joined - 1;
-    Atomics.sub(ctrl, jobWord(slot, J.STATE), PARTICIPANT);
-    if (midChunk) {
-      Atomics.store(ctrl, jobWord(slot, J.ERROR), ERR_CRASH);
-      Atomics.store(ctrl, jobWord(slot, J.ABORT), 1);
-    }
-    Atomics.add(ctrl, jobWord(slot, J.PROGRESS), 1);
-    Atomics.notify(ctrl, jobWord(slot, J.PROGRESS));
+    Atomics.sub(ctrl, jobWord(joined - 1, J.STATE), PARTICIPANT);
+    failIfMidChunk(joined - 1);
+    progressed(ctrl, joined - 1);
+  }
+  // A host job it was driving goes back to the host, which picks the phase loop up where it
+  // stopped (the phase number and state are in the slot).
+  const driving = Atomics.exchange(ctrl, workerWord(worker, W.DRIVING), 0);
+  if (driving !== 0) {
+    failIfMidChunk(driving - 1);
+    Atomics.compareExchange(ctrl, jobWord(driving - 1, J.DRIVER), worker + 1, Driver.NONE);
+    Atomics.notify(ctrl, jobWord(driving - 1, J.DRIVER));
+    progressed(ctrl, driving - 1);
   }
   if (Atomics.exchange(ctrl, workerWord(worker, W.TOKEN), 0) === 1) release(ctrl);
 }

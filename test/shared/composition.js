@@ -9,7 +9,7 @@
 import { useRuntime } from './harness.js';
 import { equal, fail, fmt, ok, rejects, checkWeftError } from './assert.js';
 import { checkReduction } from './checks.js';
-import { randomF32, refSum } from './reference.js';
+import { randomF32, refSum, seedOf } from './reference.js';
 import { HANG_MS, runStress, summarize, waitQuiet } from './composition-stress.js';
 import { bigMatmulCheck } from './tasks/probe.js';
 import { kernelInputs } from './tasks/tree.js';
@@ -797,6 +797,46 @@ export function compositionSuite(env) {
           const outcomes = await killWhileHelping(r, 40);
           const crashed = outcomes.filter((o) => o === 'WORKER_CRASHED').length;
           equal(crashed, 0, `host kernel calls (of ${outcomes.length}) that failed with WORKER_CRASHED because an unrelated task was aborted`);
+        } finally {
+          await r.close();
+        }
+      });
+
+      itShared("killing the worker that drives a host kernel's phases: the host takes them over, the result is right", async () => {
+        // A multi-phase kernel from the page is driven by the first worker with no task that joins
+        // it (SCHEDULER.md, "Who drives"); with { threads: 1 } that worker is its only participant.
+        // A task given to the pool goes to the lowest free index, worker 0, which looks free while
+        // it drives but cannot start the task before the sort ends: the task's timeout kills the
+        // driver mid-sort. Worker 1 drives about half the time; those rounds prove nothing and retry.
+        const r = await env.createRuntime({ threads: 2, isolated: true });
+        try {
+          const keys = randomF32(seedOf('driver death'), 1 << 22);
+          const expected = Float32Array.from(keys).sort();
+          const proof = await eventually(16, async (round) => {
+            r.trace.start();
+            try {
+              const sorting = settle(r.kernels.sort(keys, { threads: 1 }));
+              const sortChunks = () => r.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.name === 'sort');
+              await waitFor(() => sortChunks().length > 0, 10_000, `round ${round}: the sort's first chunk`);
+              const driver = sortChunks().sort((a, b) => a.ts - b.ts)[0].tid - 1;
+              const killer = driver === 0 ? await settle(bounded(probe(r).with({ timeout: 20 }).sleep(1), 10_000, 'killer task')) : null;
+              const killedAt = performance.timeOrigin + performance.now();
+              const sorted = await bounded(sorting, 60_000, `round ${round}: the sort (its driver ${driver} killed: ${!!killer})`);
+              ok(sorted.ok, `round ${round}: sort failed: ${fmt(sorted.error)}`);
+              equal(sorted.value.length, expected.length, 'sorted length');
+              const wrong = sorted.value.findIndex((v, i) => !Object.is(v, expected[i]));
+              equal(wrong, -1, `round ${round}: first wrong index of the sort (driver ${driver}, killed: ${!!killer})`);
+              if (!killer) return { proved: false, driver };
+              ok(!killer.ok && killer.error.code === 'TIMEOUT', `round ${round}: the task given to the driving worker: ${fmt(killer)}`);
+              const trace = r.trace.export();
+              const after = sortChunks().filter((e) => trace.otherData.origin + e.ts / 1000 > killedAt).length;
+              return { proved: after > 0, driver, chunksAfterKill: after };
+            } finally {
+              r.trace.stop();
+            }
+          });
+          ok(proof.proved, `no round killed the driver while the sort still had phases to run: ${fmt(proof)}`);
+          await healthy(r, 'after the driver was killed');
         } finally {
           await r.close();
         }
