@@ -34,20 +34,24 @@ export function createTraceBuffers(shared: boolean): TraceBuffers {
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/** Where span `n` of `thread` is (or was, if RING newer ones followed) in the records. */
+const recordAt = (thread: number, n: number) => (thread * RING + (n % RING)) * RECORD;
+
 /** The writer one pool thread uses for its own ring. */
 export class TraceWriter {
-  private readonly base: number;
   constructor(
     private readonly buffers: TraceBuffers,
     private readonly thread: number,
-  ) {
-    this.base = thread * RING * RECORD;
-  }
+  ) {}
 
-  /** Opens a span and returns its number, for `end`. */
+  /**
+   * Opens a span and returns its number, for `end`. The record is published (the count
+   * stored) only once its fields are written, so a reader never takes a half-written record
+   * for a span (see `readRecords`).
+   */
   begin(kind: SpanKind, name: number, owner: number, index: number): number {
-    const n = Atomics.add(this.buffers.counts, this.thread, 1);
-    const at = this.base + (n % RING) * RECORD;
+    const n = Atomics.load(this.buffers.counts, this.thread);
+    const at = recordAt(this.thread, n);
     const r = this.buffers.records;
     r[at + F.KIND] = kind;
     r[at + F.NAME] = name;
@@ -55,6 +59,7 @@ export class TraceWriter {
     r[at + F.INDEX] = index;
     r[at + F.END] = 0;
     r[at + F.START] = now();
+    Atomics.store(this.buffers.counts, this.thread, n + 1);
     return n;
   }
 
@@ -64,7 +69,7 @@ export class TraceWriter {
    */
   end(n: number): void {
     if (Atomics.load(this.buffers.counts, this.thread) - n > RING) return;
-    this.buffers.records[this.base + (n % RING) * RECORD + F.END] = now();
+    this.buffers.records[recordAt(this.thread, n) + F.END] = now();
   }
 }
 
@@ -77,7 +82,23 @@ export function closeOpenSpans(buffers: TraceBuffers, thread: number, when: numb
 
 function forEachRecord(buffers: TraceBuffers, thread: number, visit: (at: number) => void): void {
   const count = Atomics.load(buffers.counts, thread);
-  for (let n = Math.max(0, count - RING); n < count; n++) visit(thread * RING * RECORD + (n % RING) * RECORD);
+  for (let n = Math.max(0, count - RING); n < count; n++) visit(recordAt(thread, n));
+}
+
+/**
+ * Reads the published records of a ring its thread may be writing to meanwhile. A record read
+ * while the thread reuses its slot for a newer span mixes two spans (seen in a soak run: a
+ * chunk of the newest job with a start 39 ms older and no end, so it overlapped everything
+ * after it and showed as a budget violation). So the count is read again afterwards, and
+ * records whose slot may have been taken during the read are dropped: they were the oldest.
+ */
+function readRecords<T>(buffers: TraceBuffers, thread: number, read: (at: number) => T): T[] {
+  const first = Atomics.load(buffers.counts, thread);
+  const records: Array<[number, T]> = [];
+  for (let n = Math.max(0, first - RING); n < first; n++) records.push([n, read(recordAt(thread, n))]);
+  // The thread may now be writing span `last` into the slot of span `last - RING`.
+  const last = Atomics.load(buffers.counts, thread);
+  return records.filter(([n]) => n > last - RING).map(([, value]) => value);
 }
 
 /** A lease as the host recorded it. */
@@ -135,25 +156,24 @@ export function exportTrace(
   events.push({ name: 'thread_name', ph: 'M', ts: 0, pid: 1, tid: LEASE_TID, args: { name: 'leases' } });
   for (const t of threads) {
     events.push({ name: 'thread_name', ph: 'M', ts: 0, pid: 1, tid: t + 1, args: { name: `weft worker ${t}` } });
-    forEachRecord(buffers, t, (at) => {
-      const r = buffers.records;
-      const start = r[at + F.START];
-      if (start < since) return;
+    const records = readRecords(buffers, t, (at) => buffers.records.slice(at, at + RECORD));
+    for (const r of records) {
+      const start = r[F.START];
+      if (start < since) continue;
       const death = deaths.get(t)?.find((d) => d >= start) ?? Infinity;
-      const end = Math.min(r[at + F.END] || current, death);
-      const kind = r[at + F.KIND];
-      const chunk = kind === SpanKind.CHUNK;
+      const end = Math.min(r[F.END] || current, death);
+      const chunk = r[F.KIND] === SpanKind.CHUNK;
       events.push({
-        name: chunk ? names.kernel(r[at + F.NAME]) : names.task(r[at + F.NAME]),
+        name: chunk ? names.kernel(r[F.NAME]) : names.task(r[F.NAME]),
         cat: chunk ? 'kernel' : 'task',
         ph: 'X',
         ts: us(start),
         dur: Math.max(0, us(end) - us(start)),
         pid: 1,
         tid: t + 1,
-        args: chunk ? { job: r[at + F.OWNER], chunk: r[at + F.INDEX] } : { task: r[at + F.OWNER] },
+        args: chunk ? { job: r[F.OWNER], chunk: r[F.INDEX] } : { task: r[F.OWNER] },
       });
-    });
+    }
   }
   for (const l of leases) {
     if ((l.end || current) < since) continue;
