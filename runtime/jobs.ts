@@ -328,13 +328,12 @@ async function waitAsync(ctrl: Int32Array, slot: number, done: () => boolean): P
  */
 export function runJobOnWorker(ctx: JobContext, spec: JobSpec): JobResult {
   const slot = workerSlot(ctx.worker);
-  const inside = <T>(fn: () => T) => critical(ctx.ctrl, ctx.worker, fn);
-  inside(() => {
+  critical(ctx.ctrl, ctx.worker, () => {
     writeJob(ctx, slot, spec);
     openPhase(ctx, slot, 0, true);
   });
   const trap = driveOnWorker(ctx, slot);
-  return inside(() => finishJob(ctx, slot, spec, undefined, trap));
+  return critical(ctx.ctrl, ctx.worker, () => finishJob(ctx, slot, spec, undefined, trap));
 }
 
 /**

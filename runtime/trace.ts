@@ -80,22 +80,22 @@ export function closeOpenSpans(buffers: TraceBuffers, thread: number, when: numb
   });
 }
 
-function forEachRecord(buffers: TraceBuffers, thread: number, visit: (at: number) => void): void {
+/** Visits the records the ring holds now, oldest first: the record's index and its span number. */
+function forEachRecord(buffers: TraceBuffers, thread: number, visit: (at: number, n: number) => void): void {
   const count = Atomics.load(buffers.counts, thread);
-  for (let n = Math.max(0, count - RING); n < count; n++) visit(recordAt(thread, n));
+  for (let n = Math.max(0, count - RING); n < count; n++) visit(recordAt(thread, n), n);
 }
 
 /**
  * Reads the published records of a ring its thread may be writing to meanwhile. A record read
- * while the thread reuses its slot for a newer span mixes two spans (seen in a soak run: a
- * chunk of the newest job with a start 39 ms older and no end, so it overlapped everything
- * after it and showed as a budget violation). So the count is read again afterwards, and
- * records whose slot may have been taken during the read are dropped: they were the oldest.
+ * while the thread reuses its slot for a newer span mixes two spans (seen in a soak run: a chunk
+ * of the newest job with the start of a span thousands older and no end, so it overlapped
+ * everything after it and showed as a budget violation). So the count is read again afterwards,
+ * and records whose slot may have been taken during the read are dropped: they were the oldest.
  */
 function readRecords<T>(buffers: TraceBuffers, thread: number, read: (at: number) => T): T[] {
-  const first = Atomics.load(buffers.counts, thread);
   const records: Array<[number, T]> = [];
-  for (let n = Math.max(0, first - RING); n < first; n++) records.push([n, read(recordAt(thread, n))]);
+  forEachRecord(buffers, thread, (at, n) => records.push([n, read(at)]));
   // The thread may now be writing span `last` into the slot of span `last - RING`.
   const last = Atomics.load(buffers.counts, thread);
   return records.filter(([n]) => n > last - RING).map(([, value]) => value);
