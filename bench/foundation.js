@@ -3,7 +3,7 @@
 // measured by bench/startup.html (fresh page loads), driven by the same runner.
 import { createRuntime } from 'weft';
 import { assertShared, environment, log, runBench } from './page.js';
-import { fillRandom, measure, perCall } from './timing.js';
+import { fillRandom, measure, measureEach, perCall } from './timing.js';
 
 const SQUARE = [63, 127, 255, 256, 512, 513, 1024];
 const RECT = [
@@ -76,11 +76,13 @@ async function sgemm(rt, budget, shapes, { baselines = true } = {}) {
     const opts = big ? { warmup: 2, minReps: 7, maxReps: 21, minMs: 800 } : { warmup: 3, minReps: 15, maxReps: 80, minMs: 500 };
     const row = { label, m, k, n };
     try {
-      const one = await measure(() => rt.kernels.matmul(a, b, { m, k, n, out, threads: 1 }), opts);
-      checkMatmul(a, b, out, m, k, n, `matmul ${label}, 1 thread`);
-      out.fill(NaN);
-      const all = await measure(() => rt.kernels.matmul(a, b, { m, k, n, out, threads: budget }), opts);
-      checkMatmul(a, b, out, m, k, n, `matmul ${label}, ${budget} threads`);
+      const call = (threads) => () => rt.kernels.matmul(a, b, { m, k, n, out, threads });
+      for (const threads of [1, budget]) {
+        out.fill(NaN);
+        await call(threads)();
+        checkMatmul(a, b, out, m, k, n, `matmul ${label}, ${threads} thread(s)`);
+      }
+      const [one, all] = await measureEach([call(1), call(budget)], opts);
       row.weft1 = summary(one, { gflops: gflops(m, k, n, one.ms), bestGflops: gflops(m, k, n, one.min) });
       row.weftAll = summary(all, { gflops: gflops(m, k, n, all.ms), bestGflops: gflops(m, k, n, all.min) });
       if (baselines) {
@@ -135,8 +137,9 @@ async function vectors(rt, budget) {
     try {
       // saxpy: reads x and y, writes out: 12 bytes per element.
       const axpy = { kernel: 'axpy', length, bytesPerElement: 12 };
-      axpy.weft1 = rate(await measure(() => rt.kernels.axpy(alpha, x, y, { out, threads: 1 }), opts), length, 12);
-      axpy.weftAll = rate(await measure(() => rt.kernels.axpy(alpha, x, y, { out, threads: budget }), opts), length, 12);
+      const [axpy1, axpyAll] = await measureEach([1, budget].map((threads) => () => rt.kernels.axpy(alpha, x, y, { out, threads })), opts);
+      axpy.weft1 = rate(axpy1, length, 12);
+      axpy.weftAll = rate(axpyAll, length, 12);
       for (const i of [0, length >> 1, length - 1]) {
         if (Math.abs(out[i] - (alpha * x[i] + y[i])) > 1e-6) throw new Error(`axpy: out[${i}] = ${out[i]}`);
       }
@@ -145,8 +148,9 @@ async function vectors(rt, budget) {
       rows.push(axpy);
       // sum: reads x: 4 bytes per element.
       const sum = { kernel: 'sum', length, bytesPerElement: 4 };
-      sum.weft1 = rate(await measure(() => rt.kernels.sum(x, { threads: 1 }), opts), length, 4);
-      sum.weftAll = rate(await measure(() => rt.kernels.sum(x, { threads: budget }), opts), length, 4);
+      const [sum1, sumAll] = await measureEach([1, budget].map((threads) => () => rt.kernels.sum(x, { threads })), opts);
+      sum.weft1 = rate(sum1, length, 4);
+      sum.weftAll = rate(sumAll, length, 4);
       const got = await rt.kernels.sum(x, { threads: budget });
       const ref = jsSum(px);
       if (Math.abs(got - ref) > 1e-3 * Math.sqrt(length)) throw new Error(`sum: ${got}, expected ${ref}`);

@@ -5,7 +5,7 @@
 // bench/kernels-image.js for the shape of a case. `?only=image,data` runs some families only.
 import { createRuntime } from 'weft';
 import { assertShared, environment, log, runBench } from './page.js';
-import { measure } from './timing.js';
+import { measure, measureEach } from './timing.js';
 
 /** One line per family module. */
 const MODULES = [
@@ -79,7 +79,8 @@ runBench(async () => {
         const s = await c.setup(rt);
         try {
           const row = { family: mod.family, kernel: c.kernel, size: c.size, unit: c.unit, weft: {} };
-          for (const t of threads) row.weft[t] = rate(s.work, c.unit, await measure(() => s.weft(t), WEFT));
+          const timed = await measureEach(threads.map((t) => () => s.weft(t)), WEFT);
+          threads.forEach((t, i) => (row.weft[t] = rate(s.work, c.unit, timed[i])));
           if (s.weftPlain) row.weftPlain = rate(s.work, c.unit, await measure(() => s.weftPlain(budget), WEFT));
           let want;
           row.js = rate(s.work, c.unit, await measure(() => { want = s.js(); }, JS));

@@ -96,3 +96,45 @@ export async function busyShare(ms = 1000) {
   const b = systemJiffies();
   return (b[0] - a[0]) / Math.max(1, b[1] - a[1]);
 }
+
+/**
+ * How steady the cores' caches are right now, which /proc cannot show: on a shared host the
+ * same code that touches memory varies by up to 2x from one 30 ms stretch to the next while code
+ * that stays in registers does not (another tenant on the same physical core, presumably). Times
+ * `rounds` alternating runs of a register-only loop and a read of an L2-resident array (512 KiB,
+ * one element per cache line), ~30 ms each, and returns each one's median over its best run:
+ * 1.0 is a steady machine; SGEMM and the other kernels live in L1/L2 and follow the second.
+ */
+export function cacheProbe(rounds = 15) {
+  const array = new Float32Array((512 << 10) / 4).fill(1);
+  const registers = () => {
+    let a = 1, b = 1, c = 1, d = 1;
+    for (let i = 0; i < 2e7; i++) {
+      a = a * 0.9999999 + 1e-7;
+      b = b * 0.9999999 + 1e-7;
+      c = c * 0.9999999 + 1e-7;
+      d = d * 0.9999999 + 1e-7;
+    }
+    return a + b + c + d;
+  };
+  const cache = () => {
+    let sum = 0;
+    for (let pass = 0; pass < 1200; pass++) for (let i = 0; i < array.length; i += 16) sum += array[i];
+    return sum;
+  };
+  const spread = (fn) => {
+    const t0 = performance.now();
+    fn();
+    return performance.now() - t0;
+  };
+  const times = { registers: [], cache: [] };
+  for (let r = 0; r < rounds; r++) {
+    times.registers.push(spread(registers));
+    times.cache.push(spread(cache));
+  }
+  const medianOverBest = (xs) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return s[s.length >> 1] / s[0];
+  };
+  return { registers: medianOverBest(times.registers), cache: medianOverBest(times.cache) };
+}

@@ -34,7 +34,11 @@ function machineLines(m, attempts) {
   const line =
     `Machine: ${m.cores} CPUs; during the run other processes took ${f(others, 1)}% of all CPU time, this bench ${f(m.oursCpuShare * 100, 1)}% ` +
     `(load average ${m.loadStart?.[0] ?? '?'} at start, ${m.loadEnd?.[0] ?? '?'} at end)` +
-    (attempts ? `; the least disturbed of up to ${attempts} complete runs (\`--attempts=${attempts}\`).` : '.');
+    (attempts ? `; the least disturbed of up to ${attempts} complete runs (\`--attempts=${attempts}\`).` : '.') +
+    (m.probes
+      ? ` Cache probe (bench/machine.mjs, \`cacheProbe\`: median over best of 20 runs of a read of an L2-resident array; 1.00× is a steady machine) ` +
+        `before the run ${m.probes.map((p) => `${f(p.cache, 2)}×`).join(', after it ')} (a loop in registers: ${m.probes.map((p) => `${f(p.registers, 2)}×`).join(', ')}).`
+      : '');
   return others > 5
     ? [`> **Warning: the machine was shared** — ${line} Timings are disturbed; re-run on a quiet machine before drawing conclusions.`, '']
     : [line, ''];
@@ -72,7 +76,7 @@ export function formatFoundation(r, meta) {
     '### SGEMM (GFLOP/s = 2·m·k·n / time; median time in parentheses)',
     '',
     `Heap arrays (\`rt.alloc\`, zero-copy, \`out\` given) unless marked *plain*: ordinary Float32Arrays, copied into the heap and the result out of it, inside the timing. ` +
-      'Median of ≥7 timed calls after warm-up. JS: i-k-j triple loop over Float32Array, one thread.',
+      'Median of ≥7 timed calls after warm-up; the 1-thread and all-thread calls are interleaved (bench/timing.js, `measureEach`), so the machine\'s slow phases hit both alike. JS: i-k-j triple loop over Float32Array, one thread.',
     '',
   );
   const cell = (x) => (x ? `${f(x.gflops, 1)} (${ms(x.ms)} ms)` : '–');
@@ -267,7 +271,7 @@ export function formatKernels(r, meta) {
   const out = header('Kernel families: each kernel vs its plain-JS reference', meta);
   out.push('### Environment', '', ...envLines(r, meta), '');
   out.push(
-    'Throughput (median time in parentheses). weft columns use heap arrays (zero-copy, `out` given) unless marked *plain*: ordinary typed arrays, ' +
+    'Throughput (median time in parentheses; the weft calls at each thread count are interleaved, so the machine\'s slow phases hit both alike). weft columns use heap arrays (zero-copy, `out` given) unless marked *plain*: ordinary typed arrays, ' +
       'copied into the heap and the result out of it, inside the timing. JS: the plain-JS reference the tests check the kernel against ' +
       '(test/shared/image-reference.js for the image family; test/shared/data-reference.js for the data family, whose sort baseline is the engine\'s own TypedArray.prototype.sort), one thread, same run; every case checks the weft result against it.',
     '',

@@ -30,7 +30,7 @@ import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { CpuMonitor, busyShare } from './machine.mjs';
+import { CpuMonitor, busyShare, cacheProbe } from './machine.mjs';
 import { formatCompose, formatFoundation, formatKernels, updateResults } from './report.mjs';
 import { median } from './timing.js';
 
@@ -97,9 +97,12 @@ try {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     await waitForQuiet(waitIdleS);
     const started = new Date();
+    const probes = [cacheProbe(20)];
     const monitor = new CpuMonitor().start();
     const result = await suite.run(ctx);
     const machine = monitor.stop();
+    probes.push(cacheProbe(20));
+    if (machine) machine.probes = probes;
     const meta = {
       machine,
       command: [...(getPriority() !== 0 ? ['nice', '-n', String(getPriority())] : []), suite.command, ...(args.some((a) => a.startsWith('--')) ? ['--', ...args.filter((a) => a.startsWith('--'))] : [])].join(' '),
@@ -109,7 +112,7 @@ try {
       node: process.version,
     };
     const others = machine ? machine.othersCpuShare : 0;
-    progress(`attempt ${attempt}/${attempts}: other processes took ${(others * 100).toFixed(1)}% of the CPU`);
+    progress(`attempt ${attempt}/${attempts}: other processes took ${(others * 100).toFixed(1)}% of the CPU; cache probe before/after: ${probes.map((p) => `${p.cache.toFixed(2)}×`).join(' / ')} (registers ${probes.map((p) => `${p.registers.toFixed(2)}×`).join(' / ')})`);
     if (!best || others < best.others) best = { result, meta, others };
     if (others <= CONTENTION_LIMIT) break;
   }

@@ -19,16 +19,40 @@ export function percentile(xs, p) {
  * Times `fn` (sync or async) after `warmup` untimed calls: at least `minReps` timed calls and
  * until `minMs` have passed, at most `maxReps`. Returns the median and the raw times (ms).
  */
-export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 30, minMs = 400 } = {}) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times = [];
+export async function measure(fn, options) {
+  return (await measureEach([fn], options))[0];
+}
+
+/**
+ * Times several configurations of one operation (1 thread, all threads, ...) in alternating
+ * blocks: each round gives every function, starting one further along each round, one untimed
+ * call and then `block` timed ones. A machine that slows down for a few seconds then slows them
+ * all alike and the ratios between them hold (timed one whole series after the other, a phase
+ * change between two series showed as a scaling figure). Blocks rather than single calls: right
+ * after a 1-thread call the other core has gone idle, and a 2-thread call timed there paid
+ * that core's wake-up every time (a 1 ms call's 2T/1T fell from ~1.4 to ~1.05). `minReps` and
+ * `maxReps` count timed calls per function; `minMs` is per function. One result per function,
+ * as `measure`'s.
+ */
+export async function measureEach(fns, { warmup = 2, minReps = 5, maxReps = 30, minMs = 400, block = 3 } = {}) {
+  for (const fn of fns) for (let i = 0; i < warmup; i++) await fn();
+  const times = fns.map(() => []);
   const start = now();
-  while (times.length < minReps || (now() - start < minMs && times.length < maxReps)) {
-    const t0 = now();
-    await fn();
-    times.push(now() - t0);
+  const more = () => times[0].length < minReps || (now() - start < minMs * fns.length && times[0].length < maxReps);
+  // One function alone has nothing to alternate with: a plain series, every call timed.
+  const timedPerBlock = fns.length > 1 ? block : 1;
+  for (let round = 0; more(); round++) {
+    for (let j = 0; j < fns.length; j++) {
+      const f = (round + j) % fns.length;
+      if (fns.length > 1) await fns[f]();
+      for (let i = 0; i < timedPerBlock; i++) {
+        const t0 = now();
+        await fns[f]();
+        times[f].push(now() - t0);
+      }
+    }
   }
-  return { ms: median(times), min: Math.min(...times), reps: times.length, times };
+  return times.map((t) => ({ ms: median(t), min: Math.min(...t), reps: t.length, times: t }));
 }
 
 /** Per-call times of `calls` awaited calls of `fn` (after `warmup`), for latency figures. */

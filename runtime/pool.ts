@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { createChannel, crossOriginIsolated, platformName, portEndpoint, spawnWorker, type SpawnedWorker } from '#platform';
 import { acquireWhenFree, budgetSnapshot, release, tryAcquire, usedChanged } from './budget.js';
-import { H, MAX_JOBS, createControl } from './control.js';
+import { H, MAX_JOBS, W, createControl, workerWord } from './control.js';
 import { diedInside, nextIncarnation, stopAtSafePoint } from './critical.js';
 import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, serializeError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
@@ -302,7 +302,7 @@ export class Pool {
   /** Starts queued tasks while a worker is free and the budget has a token for it. */
   private pump(): void {
     while (this.queue.length > 0 && this.pendingLeases === 0 && !this.closing) {
-      const slot = this.slots.find((s) => s && s.ready && !s.task);
+      const slot = this.freeSlot();
       if (!slot) return;
       if (!tryAcquire(this.ctrl)) {
         this.waitForToken();
@@ -312,6 +312,24 @@ export class Pool {
       task.client.queued--;
       this.start(slot, task);
     }
+  }
+
+  /**
+   * A ready worker without a task, preferably one that is not helping a kernel either. A helper
+   * reads its messages only when it leaves the job (the one driving a page kernel's phases,
+   * when the whole kernel is done), so a task given to it would wait that long while another
+   * worker idles. Whenever a token is free, some worker is neither helping nor running a task
+   * (each of those holds a token of its own), so the helper is taken only while a worker is
+   * being replaced.
+   */
+  private freeSlot(): PoolSlot | undefined {
+    let helping: PoolSlot | undefined;
+    for (const slot of this.slots) {
+      if (!slot?.ready || slot.task) continue;
+      if (Atomics.load(this.ctrl, workerWord(slot.index, W.TOKEN)) === 0) return slot;
+      helping ??= slot;
+    }
+    return helping;
   }
 
   private waitForToken(): void {
@@ -379,7 +397,7 @@ export class Pool {
    */
   private async submitNested(from: number, request: NestedRequest, progress?: ProgressSink): Promise<NestedAnswer> {
     const { key, timeout, transfer, ...rest } = request;
-    const slot = this.closing ? undefined : this.slots.find((s) => s && s.ready && !s.task);
+    const slot = this.closing ? undefined : this.freeSlot();
     if (slot && this.pendingLeases === 0 && tryAcquire(this.ctrl)) {
       try {
         const value = await new Promise((resolve, reject) => {
