@@ -99,8 +99,8 @@ export async function busyShare(ms = 1000) {
 
 /**
  * How steady the cores' caches are right now, which /proc cannot show: on a shared host the
- * same code that touches memory varies by up to 2x from one 30 ms stretch to the next while code
- * that stays in registers does not (another tenant on the same physical core, presumably). Times
+ * same code that touches memory took 27 to 49 ms from one run to the next, while code that stays
+ * in registers kept within 3% (another tenant on the same physical core, presumably). Times
  * `rounds` alternating runs of a register-only loop and a read of an L2-resident array (512 KiB,
  * one element per cache line), ~30 ms each, and returns each one's median over its best run:
  * 1.0 is a steady machine; SGEMM and the other kernels live in L1/L2 and follow the second.
