@@ -103,7 +103,9 @@ export async function busyShare(ms = 1000) {
  * in registers kept within 3% (another tenant on the same physical core, presumably). Times
  * `rounds` alternating runs of a register-only loop and a read of an L2-resident array (512 KiB,
  * one element per cache line), ~30 ms each, and returns each one's median over its best run:
- * 1.0 is a steady machine; SGEMM and the other kernels live in L1/L2 and follow the second.
+ * 1.0 is a steady machine. A snapshot: the state changes within seconds, and a run between two
+ * steady probes has still measured SGEMM at its slowest of the day (RESULTS.md), so it shows
+ * the phenomenon, not the conditions of the run between.
  */
 export function cacheProbe(rounds = 15) {
   const array = new Float32Array((512 << 10) / 4).fill(1);

@@ -36,7 +36,7 @@ function machineLines(m, attempts) {
     `(load average ${m.loadStart?.[0] ?? '?'} at start, ${m.loadEnd?.[0] ?? '?'} at end)` +
     (attempts ? `; the least disturbed of up to ${attempts} complete runs (\`--attempts=${attempts}\`).` : '.') +
     (m.probes
-      ? ` Cache probe (bench/machine.mjs, \`cacheProbe\`: median over best of 20 runs of a read of an L2-resident array; 1.00× is a steady machine) ` +
+      ? ` Cache probe (bench/machine.mjs, \`cacheProbe\`: median over best of 20 runs of a read of an L2-resident array; 1.00× is a steady machine; a snapshot, not the conditions during the run) ` +
         `before the run ${m.probes.map((p) => `${f(p.cache, 2)}×`).join(', after it ')} (a loop in registers: ${m.probes.map((p) => `${f(p.registers, 2)}×`).join(', ')}).`
       : '');
   return others > 5
