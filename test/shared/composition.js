@@ -73,6 +73,20 @@ function tasksIn(trace, nameSuffix) {
     .sort((a, b) => a.start - b.start);
 }
 
+/** Chunk spans of `kernel` in the runtime's current recording (raw trace events). */
+const chunksOf = (r, kernel) => r.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.cat === 'kernel' && e.name === kernel);
+
+/**
+ * Starts a sort of `keys` from the page with { threads: 1 } (while `r` is tracing) and waits for
+ * its first chunk: its one participant is the worker that runs every chunk and drives the phases
+ * (SCHEDULER.md, "Who drives"). Returns the settling sort and that worker's trace thread id.
+ */
+async function soloSort(r, keys, round) {
+  const sorting = settle(r.kernels.sort(keys, { threads: 1 }));
+  await waitFor(() => chunksOf(r, 'sort').length > 0, 10_000, `round ${round}: the sort's first chunk`);
+  return { sorting, tid: chunksOf(r, 'sort')[0].tid };
+}
+
 /** Side of the all-ones product the thread-count tests run: several chunks even when planned
  *  for one thread (a chunk is at most 2^27 multiply-adds), so "one thread only" means something. */
 const ONES = 1024;
@@ -803,20 +817,16 @@ export function compositionSuite(env) {
       });
 
       itShared('a task given to the pool while a page kernel runs on one thread goes to the idle worker, not behind the kernel', async () => {
-        // The worker running the kernel (with { threads: 1 } its only participant, which also
-        // drives its phases: SCHEDULER.md, "Who drives") reads no message until the kernel ends.
+        // The worker running a { threads: 1 } kernel (soloSort) reads no message until it ends.
         // The pool used to take the lowest free index, so whenever worker 0 was sorting the task
         // waited for the whole sort while worker 1 idled; the sorter is either, so rounds repeat.
         const r = await env.createRuntime({ threads: 2, isolated: true });
         try {
           const keys = randomF32(seedOf('idle worker'), 1 << 22);
-          const sortChunks = () => r.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.name === 'sort');
           for (let round = 0; round < 8; round++) {
             r.trace.start();
             try {
-              const sorting = settle(r.kernels.sort(keys, { threads: 1 }));
-              await waitFor(() => sortChunks().length > 0, 10_000, `round ${round}: the sort's first chunk`);
-              const sorter = sortChunks()[0].tid;
+              const { sorting, tid: sorter } = await soloSort(r, keys, round);
               await bounded(probe(r).sleep(1), 10_000, `round ${round}: the task`);
               const sorted = await bounded(sorting, 60_000, `round ${round}: the sort`);
               ok(sorted.ok, `round ${round}: sort failed: ${fmt(sorted.error)}`);
@@ -842,13 +852,11 @@ export function compositionSuite(env) {
           const pool = r.backend.pool;
           const keys = randomF32(seedOf('driver death'), 1 << 22);
           const expected = Float32Array.from(keys).sort();
-          const sortChunks = () => r.trace.export().traceEvents.filter((e) => e.ph === 'X' && e.name === 'sort');
           const proof = await eventually(8, async (round) => {
             r.trace.start();
             try {
-              const sorting = settle(r.kernels.sort(keys, { threads: 1 }));
-              await waitFor(() => sortChunks().length > 0, 10_000, `round ${round}: the sort's first chunk`);
-              const driver = sortChunks()[0].tid - 1;
+              const { sorting, tid } = await soloSort(r, keys, round);
+              const driver = tid - 1;
               const slot = pool.slots[driver];
               const killedAt = performance.timeOrigin + performance.now();
               await bounded(pool.replace(slot, slot.spawned, new Error('stopped by the test'), false), 10_000, `round ${round}: replacing worker ${driver}`);
@@ -859,7 +867,7 @@ export function compositionSuite(env) {
               equal(wrong, -1, `round ${round}: first wrong index of the sort (driver ${driver} stopped)`);
               // Rounds where the sort had finished its phases before the driver parked prove nothing.
               const origin = r.trace.export().otherData.origin;
-              const after = sortChunks().filter((e) => origin + e.ts / 1000 > killedAt).length;
+              const after = chunksOf(r, 'sort').filter((e) => origin + e.ts / 1000 > killedAt).length;
               return { proved: after > 0, driver, chunksAfterKill: after };
             } finally {
               r.trace.stop();
