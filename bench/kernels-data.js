@@ -20,11 +20,6 @@ import { fillRandom } from './timing.js';
 export const family = 'data';
 
 /** A typed array of `type` in the shared heap (a view of an `rt.alloc` block), with its block. */
-function heap(rt, type, n) {
-  const block = rt.alloc(Float32Array, n);
-  return { array: type === Float32Array ? block : new type(block.buffer, block.byteOffset, n), free: () => rt.free(block) };
-}
-
 function tolerance(got, want, bound, rel, what) {
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i] - want[i]) <= rel * bound[i] + 1e-30)) throw new Error(`${what}: [${i}] = ${got[i]}, expected ${want[i]}`);
@@ -38,17 +33,17 @@ function unaryCase({ kernel, size, n, inputType = Float32Array, outType = Float3
     size,
     unit: 'Melem/s',
     setup(rt) {
-      const x = heap(rt, inputType, n), out = heap(rt, outType, n);
-      x.array.set(input(n));
-      const plain = x.array.slice();
+      const x = rt.alloc(inputType, n), out = rt.alloc(outType, n);
+      x.set(input(n));
+      const plain = x.slice();
       let last = null;
       return {
         work: n,
-        weft: async (threads) => { last = await rt.kernels[kernel](x.array, { ...options, out: out.array, threads }); },
+        weft: async (threads) => { last = await rt.kernels[kernel](x, { ...options, out, threads }); },
         weftPlain: async (threads) => { last = await rt.kernels[kernel](plain, { ...options, threads }); },
         js: () => js(plain),
         check: (want) => check(last, want, plain),
-        dispose: () => { x.free(); out.free(); },
+        dispose: () => { rt.free(x); rt.free(out); },
       };
     },
   };
@@ -100,14 +95,14 @@ function histogramCase(n, bins, range) {
     size: `${n.toExponential(0)}, ${bins} bins${range ? '' : ', auto range'}`,
     unit: 'Melem/s',
     setup(rt) {
-      const x = heap(rt, Float32Array, n), out = heap(rt, Uint32Array, bins);
-      fillRandom(x.array, 7);
-      const plain = x.array.slice();
+      const x = rt.alloc(Float32Array, n), out = rt.alloc(Uint32Array, bins);
+      fillRandom(x, 7);
+      const plain = x.slice();
       const options = range ? { bins, range } : { bins };
       let last = null;
       return {
         work: n,
-        weft: async (threads) => { last = await rt.kernels.histogram(x.array, { ...options, out: out.array, threads }); },
+        weft: async (threads) => { last = await rt.kernels.histogram(x, { ...options, out, threads }); },
         weftPlain: async (threads) => { last = await rt.kernels.histogram(plain, { ...options, threads }); },
         js: () => {
           if (range) return jsHistogram(plain, bins, range[0], range[1]);
@@ -120,7 +115,7 @@ function histogramCase(n, bins, range) {
           sameValues(last, want, `histogram ${n} ${bins} (JS baseline)`);
           sameValues(last, refHistogram(plain, options), `histogram ${n} ${bins} (reference)`);
         },
-        dispose: () => { x.free(); out.free(); },
+        dispose: () => { rt.free(x); rt.free(out); },
       };
     },
   };

@@ -20,12 +20,6 @@ import { fillRandom } from './timing.js';
 
 export const family = 'image';
 
-/** A Uint8ClampedArray in the shared heap (a view of an `rt.alloc` block), with its block. */
-function heapBytes(rt, n) {
-  const block = rt.alloc(Float32Array, Math.ceil(n / 4));
-  return { bytes: new Uint8ClampedArray(block.buffer, block.byteOffset, n), free: () => rt.free(block) };
-}
-
 function sameBytes(got, want, what) {
   if (got.length !== want.length) throw new Error(`${what}: length ${got.length}, expected ${want.length}`);
   for (let i = 0; i < want.length; i++) {
@@ -41,18 +35,18 @@ function blurCase(kernel, width, height, radius) {
     unit: 'Mpixel/s',
     setup(rt) {
       const n = width * height * 4;
-      const src = heapBytes(rt, n), out = heapBytes(rt, n);
-      src.bytes.set(randomRgba(width + height + radius, n));
-      const plainSrc = src.bytes.slice();
+      const src = rt.alloc(Uint8ClampedArray, n), out = rt.alloc(Uint8ClampedArray, n);
+      src.set(randomRgba(width + height + radius, n));
+      const plainSrc = src.slice();
       const opts = { width, height, radius };
       let last = null;
       return {
         work: width * height,
-        weft: async (threads) => { last = await rt.kernels[kernel](src.bytes, { ...opts, out: out.bytes, threads }); },
+        weft: async (threads) => { last = await rt.kernels[kernel](src, { ...opts, out, threads }); },
         weftPlain: async (threads) => { last = await rt.kernels[kernel](plainSrc, { ...opts, threads }); },
         js: () => ref(plainSrc, width, height, radius),
         check: (want) => sameBytes(last, want, `${kernel} ${width}×${height} r=${radius}`),
-        dispose: () => { src.free(); out.free(); },
+        dispose: () => { rt.free(src); rt.free(out); },
       };
     },
   };
@@ -95,16 +89,16 @@ function mandelbrotCase(label, view) {
     size: `${view.width}×${view.height}, ${label}, maxIter ${view.maxIter}`,
     unit: 'Mpixel/s',
     setup(rt) {
-      const out = heapBytes(rt, view.width * view.height * 4);
+      const out = rt.alloc(Uint8ClampedArray, view.width * view.height * 4);
       let last = null;
       return {
         work: view.width * view.height,
-        weft: async (threads) => { last = await rt.kernels.mandelbrot({ ...view, out: out.bytes, threads }); },
+        weft: async (threads) => { last = await rt.kernels.mandelbrot({ ...view, out, threads }); },
         // The baseline is the natural plain-JS renderer, in f64; the check uses the exact
         // reference (f32 for coarse views, like the kernel), outside the timing.
         js: () => mandelbrotRef(view, { f64: true }),
         check: () => sameBytes(last, mandelbrotRef(view), `mandelbrot ${label}`),
-        dispose: () => out.free(),
+        dispose: () => rt.free(out),
       };
     },
   };

@@ -1,11 +1,12 @@
 /**
  * The shared heap: the one `WebAssembly.Memory` all threads share, allocated through the
- * kernel module's own allocator. Heap arrays handed to users are ordinary Float32Arrays
+ * kernel module's own allocator. Heap arrays handed to users are ordinary typed arrays
  * over the memory's SharedArrayBuffer; growth of a shared memory never detaches old buffers,
  * so they stay valid, and internal views are re-created whenever the buffer object changes.
  */
 import { critical } from './critical.js';
 import { OutOfMemoryError } from './errors.js';
+import type { ArrayOf, KernelArray, KernelArrayType } from './kernels/index.js';
 import type { KernelExports } from './wasm.js';
 
 export class Heap {
@@ -73,16 +74,17 @@ export class Heap {
     return false;
   }
 
-  allocArray(length: number): Float32Array {
-    const bytes = Math.max(4, length * 4);
+  allocArray<T extends KernelArrayType>(type: T, length: number): ArrayOf<T> {
+    // Never zero bytes: every live array gets its own address, which is how freeArray finds it.
+    const bytes = Math.max(4, length * type.BYTES_PER_ELEMENT);
     const ptr = this.alloc(bytes);
     this.owned.set(ptr, bytes);
     this.u8(); // the allocation may have grown the memory
-    return new Float32Array(this.memory.buffer, ptr, length);
+    return new type(this.memory.buffer, ptr, length) as ArrayOf<T>;
   }
 
   /** Frees an array from `allocArray`; returns false if it was not one (or already freed). */
-  freeArray(array: Float32Array): boolean {
+  freeArray(array: KernelArray): boolean {
     const bytes = this.owned.get(array.byteOffset);
     if (bytes === undefined || !this.contains(array)) return false;
     this.owned.delete(array.byteOffset);

@@ -4,7 +4,7 @@
  * forwards the rest to the pool.
  */
 import { defaultThreads, sharedMemoryAvailable } from '#platform';
-import type { KernelCall } from './kernels/index.js';
+import type { ArrayOf, KernelArray, KernelArrayType, KernelCall } from './kernels/index.js';
 import { WeftArgumentError } from './errors.js';
 import { resolveOptions, type RuntimeOptions } from './options.js';
 import { Pool } from './pool.js';
@@ -46,11 +46,11 @@ class HostBackend implements Backend {
     return this.pool.submit(request, options, this.queue);
   }
 
-  alloc(length: number): Float32Array {
-    return this.pool.alloc(length);
+  alloc<T extends KernelArrayType>(type: T, length: number): ArrayOf<T> {
+    return this.pool.alloc(type, length);
   }
 
-  free(array: Float32Array): boolean {
+  free(array: KernelArray): boolean {
     return this.pool.free(array);
   }
 

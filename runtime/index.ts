@@ -16,6 +16,8 @@ export type {
   BatchedMatmulOptions,
   KernelApi,
   KernelArray,
+  KernelArrayType,
+  ArrayOf,
   SortableArray,
   SortOptions,
   ArgsortOptions,

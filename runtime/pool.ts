@@ -11,7 +11,7 @@ import { diedInside, nextIncarnation, stopAtSafePoint } from './critical.js';
 import { AbortError, QueueFullError, TaskError, TimeoutError, WorkerCrashedError, serializeError, throwIfAborted } from './errors.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, reclaimSlot, runJobFromHost, settleDeadWorker, type JobContext } from './jobs.js';
-import { executeInHeap, kernelName, toWire, type KernelArray, type KernelCall } from './kernels/index.js';
+import { executeInHeap, kernelName, toWire, type KernelArray, type KernelArrayType, type KernelCall, type ArrayOf } from './kernels/index.js';
 import type { HostApi, NestedAnswer, NestedRequest, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import type { Lease, RuntimeInfo, TraceControl, ValidTaskOptions } from './runtime.js';
 import {
@@ -492,11 +492,11 @@ export class Pool {
 
   // --- heap arrays ---
 
-  alloc(length: number): Float32Array {
-    return this.host ? this.host.heap.allocArray(length) : new Float32Array(length);
+  alloc<T extends KernelArrayType>(type: T, length: number): ArrayOf<T> {
+    return this.host ? this.host.heap.allocArray(type, length) : (new type(length) as ArrayOf<T>);
   }
 
-  free(array: Float32Array): boolean {
+  free(array: KernelArray): boolean {
     return this.host ? this.host.heap.freeArray(array) : false;
   }
 

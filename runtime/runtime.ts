@@ -6,7 +6,7 @@
  */
 import { resolveModuleUrl } from '#platform';
 import { RuntimeClosedError, WeftArgumentError } from './errors.js';
-import { kernelBuilders, type KernelApi, type KernelArray, type KernelCall } from './kernels/index.js';
+import { ARRAY_TYPES, kernelBuilders, type KernelApi, type KernelArray, type KernelArrayType, type KernelCall, type ArrayOf } from './kernels/index.js';
 import { composition as validComposition, duration, object, signal, threads as validThreads, type Composition } from './options.js';
 import type { TaskRequest } from './protocol.js';
 import type { BudgetReport, ChromeTrace } from './trace.js';
@@ -64,8 +64,8 @@ export interface Backend {
   info(): Omit<RuntimeInfo, 'limit' | 'composition'>;
   runKernel(call: KernelCall, threads: number): Promise<KernelArray | number>;
   submitTask(request: Omit<TaskRequest, 'id'>, options: ValidTaskOptions): Promise<unknown>;
-  alloc(length: number): Float32Array;
-  free(array: Float32Array): boolean;
+  alloc<T extends KernelArrayType>(type: T, length: number): ArrayOf<T>;
+  free(array: KernelArray): boolean;
   activeTasks(): number;
   /** Host only. */
   lease?(threads: number, signal?: AbortSignal): Promise<Lease>;
@@ -185,20 +185,23 @@ export class Runtime {
   }
 
   /**
-   * A Float32Array in the shared heap: pass it to any kernel (input or `out`) and it is used
-   * in place, zero-copy. Free it with `rt.free()`. (Fallback mode: an ordinary array.)
+   * A typed array in the shared heap, of any type a kernel takes (Float32Array, Int32Array,
+   * Uint32Array, Uint8Array, Uint8ClampedArray): pass it to any kernel (input or `out`) and it
+   * is used in place, zero-copy. Free it with `rt.free()`. (Fallback mode: an ordinary array.)
    */
-  alloc(type: Float32ArrayConstructor, length: number): Float32Array {
+  alloc<T extends KernelArrayType>(type: T, length: number): ArrayOf<T> {
     this.assertOpen();
-    if (type !== Float32Array) throw new WeftArgumentError('type', 'Float32Array', type);
+    if (!Object.values(ARRAY_TYPES).includes(type)) {
+      throw new WeftArgumentError('type', `one of ${Object.keys(ARRAY_TYPES).join(', ')}`, type);
+    }
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
       throw new WeftArgumentError('length', 'a non-negative integer', length);
     }
-    return this.backend.alloc(length);
+    return this.backend.alloc(type, length);
   }
 
   /** Frees a heap array from `alloc`. Returns false if it was not one (or already freed). */
-  free(array: Float32Array): boolean {
+  free(array: KernelArray): boolean {
     this.assertOpen();
     return this.backend.free(array);
   }

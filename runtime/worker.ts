@@ -12,7 +12,7 @@ import { AbortError, TaskError, WeftArgumentError, WeftError, reviveError, seria
 import { abandonable, assertNever } from './settle.js';
 import { Heap } from './heap.js';
 import { JOB_BYTES, helpOpenJobs, runJobOnWorker, type JobContext } from './jobs.js';
-import { executeInHeap, fromWire, type KernelArray, type KernelCall, type WireKernelCall } from './kernels/index.js';
+import { executeInHeap, fromWire, type KernelArray, type KernelArrayType, type KernelCall, type WireKernelCall, type ArrayOf } from './kernels/index.js';
 import type { HostApi, NestedAnswer, NestedRequest, ProgressSink, TaskRequest, WorkerApi, WorkerInit } from './protocol.js';
 import { Runtime, type Backend, type ValidTaskOptions } from './runtime.js';
 import type { SimdLevel } from './wasm.js';
@@ -217,11 +217,11 @@ class PoolWorker implements Backend {
     };
   }
 
-  alloc(length: number): Float32Array {
-    return this.ctx.heap.allocArray(length);
+  alloc<T extends KernelArrayType>(type: T, length: number): ArrayOf<T> {
+    return this.ctx.heap.allocArray(type, length);
   }
 
-  free(array: Float32Array): boolean {
+  free(array: KernelArray): boolean {
     return this.ctx.heap.freeArray(array);
   }
 

@@ -16,6 +16,16 @@ export type KernelArrayType =
   | Uint32ArrayConstructor
   | Uint8ArrayConstructor
   | Uint8ClampedArrayConstructor;
+/** The array `rt.alloc(type)` returns: over the heap's SharedArrayBuffer, hence `ArrayBufferLike`. */
+export type ArrayOf<T extends KernelArrayType> = T extends Float32ArrayConstructor
+  ? Float32Array
+  : T extends Int32ArrayConstructor
+    ? Int32Array
+    : T extends Uint32ArrayConstructor
+      ? Uint32Array
+      : T extends Uint8ClampedArrayConstructor
+        ? Uint8ClampedArray
+        : Uint8Array;
 
 /** Options every kernel takes as its last argument. */
 export interface KernelOptions {
@@ -104,8 +114,8 @@ export function overlaps(a: KernelArray, b: KernelArray): boolean {
   );
 }
 
-/** Array types by name, for calls that cross to a fallback worker. */
-const ARRAY_TYPES: Record<string, KernelArrayType> = { Float32Array, Int32Array, Uint32Array, Uint8Array, Uint8ClampedArray };
+/** Array types by name: for calls that cross to a fallback worker, and the types `rt.alloc` makes. */
+export const ARRAY_TYPES: Record<string, KernelArrayType> = { Float32Array, Int32Array, Uint32Array, Uint8Array, Uint8ClampedArray };
 
 export function toWire(call: KernelCall): WireKernelCall {
   const { signal: _signal, out: _out, output, __result: _r, ...rest } = call;

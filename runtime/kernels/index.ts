@@ -20,8 +20,8 @@ export type KernelApi = {
   [K in keyof Builders]: (...args: Parameters<Builders[K]>) => Promise<ResultOf<ReturnType<Builders[K]>>>;
 };
 
-export type { KernelCall, KernelOptions, KernelArray, WireKernelCall } from './call.js';
+export type { KernelCall, KernelOptions, KernelArray, KernelArrayType, ArrayOf, WireKernelCall } from './call.js';
 export type { MatmulOptions, GemmOptions, BatchedMatmulOptions } from './blas.js';
 export type { SortableArray, SortOptions, ArgsortOptions, PrefixSumOptions, HistogramOptions, MatrixOptions } from './data.js';
 export type { GaussianBlurOptions, BoxBlurOptions, Conv2dOptions, MandelbrotOptions } from './image.js';
-export { executeInHeap, toWire, fromWire } from './call.js';
+export { ARRAY_TYPES, executeInHeap, toWire, fromWire } from './call.js';

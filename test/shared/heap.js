@@ -2,10 +2,17 @@
 import { useRuntime } from './harness.js';
 import { randomF32, refAdd, refMul, refScale, refAxpy, refSum, refMin, refMax, refDot } from './reference.js';
 import { KERNELS, ELEMENTWISE, REDUCTIONS, checkExact, checkAxpy, checkReduction, checkMatmul } from './checks.js';
-import { equal, numEqual, ok, fmt, isFloat32Array, fail } from './assert.js';
+import { equal, numEqual, ok, fmt, isFloat32Array, fail, throwsOrRejects } from './assert.js';
+import { gaussianBlurRef, randomRgba } from './image-reference.js';
+import { refArgsort, refHistogram, refSort } from './data-reference.js';
+import { sameValues } from './data.js';
+
+/** Every array type a kernel takes, so every one can live in the heap. */
+const HEAP_TYPES = [Float32Array, Int32Array, Uint32Array, Uint8Array, Uint8ClampedArray];
 
 export function heapSuite(env) {
   const { describe, it } = env;
+  const { WeftError } = env;
   describe('heap arrays', () => {
     const rt = useRuntime(env);
     const heapOf = (data) => { const h = rt().alloc(Float32Array, data.length); h.set(data); return h; };
@@ -42,6 +49,71 @@ export function heapSuite(env) {
       hs.forEach((h, i) => { if (i !== 2) ok(h.every((v) => v === i + 1), `after free+alloc, allocation ${i} was overwritten: ${fmt(h)}`); });
       hs.forEach((h, i) => { if (i !== 2) rt().free(h); });
       rt().free(again);
+    });
+
+    it('alloc gives every kernel array type, 16-byte aligned, none overlapping another, each freed once', async () => {
+      const shared = env.expectedMode === 'shared';
+      const live = [];
+      for (const type of HEAP_TYPES) {
+        for (const n of [0, 1, 3, 17, 4097]) {
+          const h = rt().alloc(type, n);
+          const what = `alloc(${type.name}, ${n})`;
+          ok(h instanceof type, `${what}: expected a ${type.name}, got ${h && h.constructor.name}`);
+          equal(h.length, n, `${what}: length`);
+          if (shared) {
+            ok(h.buffer instanceof SharedArrayBuffer, `${what}: expected it in the shared heap, got a ${h.buffer.constructor.name}`);
+            equal(h.byteOffset % 16, 0, `${what}: byteOffset modulo 16`);
+          }
+          h.fill(live.length + 1);
+          live.push(h);
+        }
+      }
+      live.forEach((h, i) => ok(h.every((v) => v === i + 1), `${h.constructor.name}(${h.length}) #${i} was overwritten by another allocation: ${fmt(h)}`));
+      for (const h of live) {
+        equal(rt().free(h), shared, `free(${h.constructor.name}(${h.length})) the first time`);
+        equal(rt().free(h), false, `free(${h.constructor.name}(${h.length})) a second time`);
+      }
+    });
+
+    it('alloc names the bad argument: a type kernels do not take, a bad length', async () => {
+      for (const type of [Float64Array, Int16Array, Array, BigInt64Array, undefined, 'Float32Array']) {
+        await throwsOrRejects(() => rt().alloc(type, 4), { code: 'INVALID_ARGUMENT', argument: 'type', WeftError }, `alloc(${fmt(type)}, 4)`);
+      }
+      for (const length of [-1, 1.5, NaN, '4', undefined]) {
+        await throwsOrRejects(() => rt().alloc(Int32Array, length), { code: 'INVALID_ARGUMENT', argument: 'length', WeftError }, `alloc(Int32Array, ${fmt(length)})`);
+      }
+      equal(rt().free(new Uint8ClampedArray(8)), false, 'free(an array that is not from alloc)');
+    });
+
+    it('heap arrays of every type are used in place: an RGBA image, integer sorts, argsort and histogram outputs', async () => {
+      const [width, height, radius] = [67, 45, 3];
+      const pixels = randomRgba(7919, width * height * 4);
+      const src = rt().alloc(Uint8ClampedArray, pixels.length), dst = rt().alloc(Uint8ClampedArray, pixels.length);
+      src.set(pixels);
+      const blurred = await rt().kernels.gaussianBlur(src, { width, height, radius, out: dst });
+      ok(blurred === dst, 'gaussianBlur(heap Uint8ClampedArray, { out: heap array }): expected out back');
+      sameValues(dst, gaussianBlurRef(pixels, width, height, radius), 'gaussianBlur from and into heap Uint8ClampedArrays');
+      [src, dst].forEach((h) => rt().free(h));
+
+      for (const type of [Int32Array, Uint32Array]) {
+        const n = 10007;
+        const keys = type.from(randomF32(`heap/sort/${type.name}`, n, -1e6, 1e6), (v) => Math.round(v));
+        const h = rt().alloc(type, n), order = rt().alloc(Uint32Array, n);
+        h.set(keys);
+        const idx = await rt().kernels.argsort(h, { out: order });
+        ok(idx === order, `argsort(heap ${type.name}, { out: heap Uint32Array }): expected out back`);
+        sameValues(order, refArgsort(keys), `argsort of a heap ${type.name}`);
+        const sorted = await rt().kernels.sort(h, { out: h });
+        ok(sorted === h, `sort(heap ${type.name}, { out: itself }): expected the array back`);
+        sameValues(h, refSort(keys), `sort of a heap ${type.name} in place`);
+        [h, order].forEach((a) => rt().free(a));
+      }
+
+      const x = heapOf(randomF32('heap/hist', 5001, -1, 1)), counts = rt().alloc(Uint32Array, 16);
+      const got = await rt().kernels.histogram(x, { bins: 16, range: [-1, 1], out: counts });
+      ok(got === counts, 'histogram(…, { out: heap Uint32Array }): expected out back');
+      sameValues(counts, refHistogram(x, { bins: 16, range: [-1, 1] }), 'histogram into a heap Uint32Array');
+      [x, counts].forEach((a) => rt().free(a));
     });
 
     for (const name of [...ELEMENTWISE, ...REDUCTIONS]) {
