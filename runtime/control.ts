@@ -64,7 +64,7 @@ export const J = {
   NEXT: 2,
   /** Chunks completed (or skipped after an abort). The caller waits for DONE == N_CHUNKS. */
   DONE: 3,
-  /** Most threads that may work on this job at once, the caller included; fixed at publish. */
+  /** Most threads that may work on the open phase at once, the caller included: CAP, at most its chunks. */
   MAX_PARTICIPANTS: 4,
   /** Non-zero: skip the remaining chunks (the caller aborted, or a chunk failed). */
   ABORT: 5,
@@ -81,6 +81,8 @@ export const J = {
   PROGRESS: 11,
   /** Who closes the open phase and opens the next: a `Driver` value, or 1 + worker index. */
   DRIVER: 12,
+  /** The call's `threads`: most threads that may ever work on it, the caller included. */
+  CAP: 13,
 } as const;
 const JOB_WORDS = 16;
 

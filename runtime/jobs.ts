@@ -96,7 +96,15 @@ function writeJob(ctx: JobContext, slot: number, spec: JobSpec): void {
   for (let i = 0; i < SCALARS; i++) dv.setFloat64(at + OFF.SCALAR + 8 * i, spec.scalar[i] ?? 0, true);
   dv.setUint32(at + OFF.PHASE, 0, true);
   dv.setFloat64(at + OFF.RESULT, NaN, true);
-  dv.setUint32(at + OFF.THREADS, spec.threads, true);
+  // Planned for the threads that can work on it now: the caller (a worker) and the free tokens,
+  // at most its cap. Threads freed later still join while chunks are left (the cap is what
+  // limits participants), and a large call is cut into chunks whatever this says (sgemm: at
+  // most MAX_CHUNK_MACS each); but a small call made while every thread is busy is not cut up
+  // for helpers that cannot come (a 128³ matmul in a busy pool was ~15% slower cut in eight:
+  // bench/RESULTS.md, composition).
+  const free = Atomics.load(ctx.ctrl, H.BUDGET) - Atomics.load(ctx.ctrl, H.USED);
+  dv.setUint32(at + OFF.THREADS, Math.max(1, Math.min(spec.threads, free + (ctx.worker >= 0 ? 1 : 0))), true);
+  set(ctx, slot, J.CAP, spec.threads);
   // The slot's flags may still hold the previous job's outcome; the phase loop reads them.
   set(ctx, slot, J.ABORT, 0);
   set(ctx, slot, J.ERROR, 0);
@@ -131,7 +139,7 @@ function openPhase(ctx: JobContext, slot: number, phase: number, callerJoins: bo
   const dv = ctx.heap.dataView();
   const n = dv.getUint32(at + OFF.N_CHUNKS, true);
   const kernel = dv.getUint32(at + OFF.KERNEL, true);
-  const threads = Math.max(1, Math.min(dv.getUint32(at + OFF.THREADS, true), n));
+  const threads = Math.max(1, Math.min(get(ctx, slot, J.CAP), n));
   set(ctx, slot, J.N_CHUNKS, n);
   set(ctx, slot, J.NEXT, 0);
   set(ctx, slot, J.DONE, 0);

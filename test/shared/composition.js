@@ -348,6 +348,33 @@ export function compositionSuite(env) {
         });
         ok(dyn.proved, `dynamic: the sleeping task's worker never joined the kernel in 10 tries ${describeJobs(dyn.jobs)}`);
       });
+
+      itShared('dynamic: a small kernel that starts while every other thread runs a task is one chunk, on its caller; with a thread free it is cut for two', async () => {
+        // Planned for the threads that can work on it when it starts (SCHEDULER.md, "Publish"):
+        // cutting a 128³ product for a helper that cannot come only adds packing and bookkeeping.
+        const SMALL = 128;
+        const run = async (busy) => {
+          await quiet();
+          return traced(rt(), async () => {
+            const spinning = busy ? probe().spin(400) : null; // synchronous: its worker and token stay taken
+            if (busy) await waitFor(() => rt().info().tasks >= 1, 5000, 'the spinning task to start');
+            const got = await probe().kernelWhenTasks(busy ? 2 : 1, 5000, SMALL);
+            await spinning;
+            return got;
+          });
+        };
+        for (const busy of [true, false]) {
+          const label = busy ? 'every other thread busy' : 'a thread free';
+          const t = await run(busy);
+          equal(t.value.tasksSeen, busy ? 2 : 1, `${label}: tasks running when the kernel started`);
+          equal(t.value.sum, bigMatmulCheck(SMALL), `${label}: kernel result`);
+          const jobs = jobsIn(t.trace);
+          equal(jobs.size, 1, `${label}: one job ${describeJobs(jobs)}`);
+          const [job] = jobs.values();
+          if (busy) equal(job.chunks, 1, `${label}: chunks of the ${SMALL}³ matmul ${describeJobs(jobs)}`);
+          else ok(job.chunks > 1, `${label}: the ${SMALL}³ matmul should be cut for two threads, has ${job.chunks} chunk(s) ${describeJobs(jobs)}`);
+        }
+      });
     });
 
     // ---- several runtimes ------------------------------------------------------------------------

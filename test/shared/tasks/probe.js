@@ -18,22 +18,22 @@ function matrix(rows, cols, salt) {
  */
 export const BIG = 1024;
 
-async function bigMatmul(rt) {
-  const a = matrix(BIG, BIG, 1);
-  const b = matrix(BIG, BIG, 3);
-  const c = await rt.kernels.matmul(a, b, { m: BIG, k: BIG, n: BIG });
+async function bigMatmul(rt, size = BIG) {
+  const a = matrix(size, size, 1);
+  const b = matrix(size, size, 3);
+  const c = await rt.kernels.matmul(a, b, { m: size, k: size, n: size });
   return c[0] + c[c.length - 1];
 }
 
 /** The expected value of bigMatmul (computed on the main thread to check the task). */
-export function bigMatmulCheck() {
-  const a = matrix(BIG, BIG, 1);
-  const b = matrix(BIG, BIG, 3);
+export function bigMatmulCheck(size = BIG) {
+  const a = matrix(size, size, 1);
+  const b = matrix(size, size, 3);
   let first = 0;
   let last = 0;
-  for (let p = 0; p < BIG; p++) {
-    first += a[p] * b[p * BIG];
-    last += a[(BIG - 1) * BIG + p] * b[p * BIG + BIG - 1];
+  for (let p = 0; p < size; p++) {
+    first += a[p] * b[p * size];
+    last += a[(size - 1) * size + p] * b[p * size + size - 1];
   }
   return first + last;
 }
@@ -68,13 +68,13 @@ export async function kernelsAfterAwait(count = 2) {
   return { limit: info.limit, composition: info.composition, sums };
 }
 
-/** Waits (bounded) until `n` tasks run pool-wide, then runs a big matmul. */
-export async function kernelWhenTasks(n, timeoutMs = 5000) {
+/** Waits (bounded) until `n` tasks run pool-wide, then runs a size³ matmul (big by default). */
+export async function kernelWhenTasks(n, timeoutMs = 5000, size = BIG) {
   const rt = getRuntime();
   const until = Date.now() + timeoutMs;
   while (rt.info().tasks < n && Date.now() < until) await sleepMs(1);
   const tasksSeen = rt.info().tasks;
-  const sum = await bigMatmul(rt);
+  const sum = await bigMatmul(rt, size);
   return { tasksSeen, sum, composition: rt.info().composition };
 }
 
