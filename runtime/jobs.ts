@@ -96,14 +96,16 @@ function writeJob(ctx: JobContext, slot: number, spec: JobSpec): void {
   for (let i = 0; i < SCALARS; i++) dv.setFloat64(at + OFF.SCALAR + 8 * i, spec.scalar[i] ?? 0, true);
   dv.setUint32(at + OFF.PHASE, 0, true);
   dv.setFloat64(at + OFF.RESULT, NaN, true);
-  // Planned for the threads that can work on it now: the caller (a worker) and the free tokens,
-  // at most its cap. Threads freed later still join while chunks are left (the cap is what
-  // limits participants), and a large call is cut into chunks whatever this says (sgemm: at
-  // most MAX_CHUNK_MACS each); but a small call made while every thread is busy is not cut up
-  // for helpers that cannot come (a 128³ matmul in a busy pool was ~15% slower cut in eight:
-  // bench/RESULTS.md, composition).
-  const free = Atomics.load(ctx.ctrl, H.BUDGET) - Atomics.load(ctx.ctrl, H.USED);
-  dv.setUint32(at + OFF.THREADS, Math.max(1, Math.min(spec.threads, free + (ctx.worker >= 0 ? 1 : 0))), true);
+  // Planned for the threads that tasks and leases leave it (the caller's own task aside), at most
+  // its cap. Threads freed later still join while chunks are left (the cap is what limits
+  // participants), and a large call is cut into chunks whatever this says (sgemm: at most
+  // MAX_CHUNK_MACS each); but a small call made while every other thread runs a task is not cut
+  // up for helpers that cannot come (a 128³ matmul in a busy pool was ~15% slower cut in eight:
+  // bench/RESULTS.md, composition). Tokens are not the measure: a helper still leaving the
+  // previous job holds one for a moment, and back-to-back calls would then plan for one thread.
+  const { ctrl } = ctx;
+  const taken = Atomics.load(ctrl, H.ACTIVE_TASKS) + Atomics.load(ctrl, H.LEASED) - (ctx.worker >= 0 ? 1 : 0);
+  dv.setUint32(at + OFF.THREADS, Math.max(1, Math.min(spec.threads, Atomics.load(ctrl, H.BUDGET) - taken)), true);
   set(ctx, slot, J.CAP, spec.threads);
   // The slot's flags may still hold the previous job's outcome; the phase loop reads them.
   set(ctx, slot, J.ABORT, 0);

@@ -375,6 +375,19 @@ export function compositionSuite(env) {
           else ok(job.chunks > 1, `${label}: the ${SMALL}³ matmul should be cut for two threads, has ${job.chunks} chunk(s) ${describeJobs(jobs)}`);
         }
       });
+
+      itShared('page kernels called back to back are each planned for the whole budget, though a worker may still be leaving the last one', async () => {
+        // 512³ is one tile when planned for one thread; a helper finishing the previous call
+        // holds its token for a moment, which must not make the next call plan for one thread.
+        await quiet();
+        const side = 512, ones = new Float32Array(side * side).fill(1);
+        const t = await traced(rt(), async () => {
+          for (let i = 0; i < 20; i++) equal((await rt().kernels.matmul(ones, ones, { m: side, k: side, n: side }))[0], side, `call ${i}: result`);
+        });
+        const jobs = jobsIn(t.trace);
+        equal(jobs.size, 20, `jobs traced ${describeJobs(jobs)}`);
+        for (const [id, job] of jobs) ok(job.chunks > 1, `job ${id} of 20 back-to-back page calls was planned as ${job.chunks} chunk(s) ${describeJobs(jobs)}`);
+      });
     });
 
     // ---- several runtimes ------------------------------------------------------------------------
