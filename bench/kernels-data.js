@@ -19,7 +19,7 @@ import { fillRandom } from './timing.js';
 
 export const family = 'data';
 
-/** A typed array of `type` in the shared heap (a view of an `rt.alloc` block), with its block. */
+/** Each `got[i]` within `rel · bound[i]` of `want[i]` (bound: the sum of the products' magnitudes). */
 function tolerance(got, want, bound, rel, what) {
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i] - want[i]) <= rel * bound[i] + 1e-30)) throw new Error(`${what}: [${i}] = ${got[i]}, expected ${want[i]}`);

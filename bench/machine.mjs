@@ -1,7 +1,13 @@
 // How much of the machine the bench had: benchmarks on a shared box mean little if something
 // else was running. Linux only (/proc); elsewhere every figure is null.
+//
+//   node bench/machine.mjs [N]   prints N probes (default 5), one line each, to watch the phases
 import { readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { cpus } from 'node:os';
+import { argv } from 'node:process';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 function read(path) {
   try {
@@ -139,4 +145,56 @@ export function cacheProbe(rounds = 15) {
     return s[s.length >> 1] / s[0];
   };
   return { registers: medianOverBest(times.registers), cache: medianOverBest(times.cache) };
+}
+
+/** Iterations of each `twinProbe` loop: about 25 ms alone on the 2-vCPU machine weft is measured on. */
+const TWIN_ITERATIONS = { latency: 1.5e7, throughput: 1.1e8 };
+
+/**
+ * Whether the two vCPUs slow each other down right now, which the cache probe (one thread)
+ * cannot show. Two worker threads; each round times a loop on one of them alone, then on both at
+ * once, for a loop bound by latency and one bound by the floating-point units
+ * (bench/twin-loops.mjs), and returns, per loop, the median over rounds of (time on both at once,
+ * mean of the two) / (time alone). 1.00 is two independent cores. On a host that runs the two
+ * vCPUs as hyperthreads of one physical core, the throughput loop approaches 2 while the latency
+ * loop stays near 1 (they share the core's units, not its time); if they shared time instead,
+ * both would. A snapshot, like the cache probe.
+ */
+export async function twinProbe(rounds = 8) {
+  const workers = [0, 1].map(() => new Worker(new URL('./twin-loops.mjs', import.meta.url)));
+  const time = async (worker, loop) => {
+    worker.postMessage({ loop, n: TWIN_ITERATIONS[loop] });
+    const [{ ms }] = await once(worker, 'message'); // rejects on the worker's 'error'
+    return ms;
+  };
+  try {
+    const ratios = { latency: [], throughput: [] };
+    for (let r = -2; r < rounds; r++) {
+      for (const loop of Object.keys(ratios)) {
+        const alone = await time(workers[0], loop);
+        const both = await Promise.all(workers.map((w) => time(w, loop)));
+        if (r >= 0) ratios[loop].push((both[0] + both[1]) / 2 / alone); // rounds below 0 warm the JIT
+      }
+    }
+    const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+    return { latency: median(ratios.latency), throughput: median(ratios.throughput) };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Both probes: `{ cache, registers }` from `cacheProbe`, `twin` from `twinProbe`. */
+export async function probeMachine() {
+  return { ...cacheProbe(20), twin: await twinProbe() };
+}
+
+if (argv[1] && import.meta.url === pathToFileURL(argv[1]).href) {
+  const count = Number(argv[2] ?? 5);
+  for (let i = 0; i < count; i++) {
+    const p = await probeMachine();
+    const f = (x) => `${x.toFixed(2)}×`;
+    console.log(
+      `${new Date().toISOString()} cache ${f(p.cache)} registers ${f(p.registers)} twin: throughput-bound ${f(p.twin.throughput)} latency-bound ${f(p.twin.latency)}`,
+    );
+  }
 }

@@ -30,7 +30,7 @@ import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { CpuMonitor, busyShare, cacheProbe } from './machine.mjs';
+import { CpuMonitor, busyShare, probeMachine } from './machine.mjs';
 import { formatCompose, formatFoundation, formatKernels, updateResults } from './report.mjs';
 import { median } from './timing.js';
 
@@ -97,11 +97,11 @@ try {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     await waitForQuiet(waitIdleS);
     const started = new Date();
-    const probes = [cacheProbe(20)];
+    const probes = [await probeMachine()];
     const monitor = new CpuMonitor().start();
     const result = await suite.run(ctx);
     const machine = monitor.stop();
-    probes.push(cacheProbe(20));
+    probes.push(await probeMachine());
     if (machine) machine.probes = probes;
     const meta = {
       machine,
@@ -112,7 +112,7 @@ try {
       node: process.version,
     };
     const others = machine ? machine.othersCpuShare : 0;
-    progress(`attempt ${attempt}/${attempts}: other processes took ${(others * 100).toFixed(1)}% of the CPU; cache probe before/after: ${probes.map((p) => `${p.cache.toFixed(2)}×`).join(' / ')} (registers ${probes.map((p) => `${p.registers.toFixed(2)}×`).join(' / ')})`);
+    progress(`attempt ${attempt}/${attempts}: other processes took ${(others * 100).toFixed(1)}% of the CPU; cache probe before/after: ${probes.map((p) => `${p.cache.toFixed(2)}×`).join(' / ')} (registers ${probes.map((p) => `${p.registers.toFixed(2)}×`).join(' / ')}); twin probe: ${probes.map((p) => `${p.twin.throughput.toFixed(2)}×`).join(' / ')} (latency-bound ${probes.map((p) => `${p.twin.latency.toFixed(2)}×`).join(' / ')})`);
     if (!best || others < best.others) best = { result, meta, others };
     if (others <= CONTENTION_LIMIT) break;
   }
