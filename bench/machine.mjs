@@ -147,7 +147,7 @@ export function cacheProbe(rounds = 15) {
   return { registers: medianOverBest(times.registers), cache: medianOverBest(times.cache) };
 }
 
-/** Iterations of each `twinProbe` loop: about 25 ms alone on the 2-vCPU machine weft is measured on. */
+/** Iterations of each `twinProbe` loop: about 25–31 ms alone on the 2-vCPU machine weft is measured on. */
 const TWIN_ITERATIONS = { latency: 1.5e7, throughput: 1.1e8 };
 
 /**
@@ -158,7 +158,9 @@ const TWIN_ITERATIONS = { latency: 1.5e7, throughput: 1.1e8 };
  * mean of the two) / (time alone). 1.00 is two independent cores. On a host that runs the two
  * vCPUs as hyperthreads of one physical core, the throughput loop approaches 2 while the latency
  * loop stays near 1 (they share the core's units, not its time); if they shared time instead,
- * both would. A snapshot, like the cache probe.
+ * both would. Also `aloneMs`, the throughput loop's median time alone: compared between runs
+ * on one machine, a slower figure means the core's other hyperthread was busy with work not
+ * ours. A snapshot, like the cache probe.
  */
 export async function twinProbe(rounds = 8) {
   const workers = [0, 1].map(() => new Worker(new URL('./twin-loops.mjs', import.meta.url)));
@@ -169,15 +171,18 @@ export async function twinProbe(rounds = 8) {
   };
   try {
     const ratios = { latency: [], throughput: [] };
+    const throughputAlone = [];
     for (let r = -2; r < rounds; r++) {
       for (const loop of Object.keys(ratios)) {
         const alone = await time(workers[0], loop);
         const both = await Promise.all(workers.map((w) => time(w, loop)));
-        if (r >= 0) ratios[loop].push((both[0] + both[1]) / 2 / alone); // rounds below 0 warm the JIT
+        if (r < 0) continue; // rounds below 0 warm the JIT
+        ratios[loop].push((both[0] + both[1]) / 2 / alone);
+        if (loop === 'throughput') throughputAlone.push(alone);
       }
     }
     const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-    return { latency: median(ratios.latency), throughput: median(ratios.throughput) };
+    return { latency: median(ratios.latency), throughput: median(ratios.throughput), aloneMs: median(throughputAlone) };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -194,7 +199,7 @@ if (argv[1] && import.meta.url === pathToFileURL(argv[1]).href) {
     const p = await probeMachine();
     const f = (x) => `${x.toFixed(2)}×`;
     console.log(
-      `${new Date().toISOString()} cache ${f(p.cache)} registers ${f(p.registers)} twin: throughput-bound ${f(p.twin.throughput)} latency-bound ${f(p.twin.latency)}`,
+      `${new Date().toISOString()} cache ${f(p.cache)} registers ${f(p.registers)} twin: throughput-bound ${f(p.twin.throughput)} latency-bound ${f(p.twin.latency)} (throughput-bound alone ${p.twin.aloneMs.toFixed(1)} ms)`,
     );
   }
 }

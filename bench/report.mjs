@@ -39,7 +39,7 @@ function machineLines(m, attempts) {
       ? ` Cache probe (bench/machine.mjs, \`cacheProbe\`: median over best of 20 runs of a read of an L2-resident array; 1.00× is a steady machine; a snapshot, not the conditions during the run) ` +
         `before the run ${m.probes.map((p) => `${f(p.cache, 2)}×`).join(', after it ')} (a loop in registers: ${m.probes.map((p) => `${f(p.registers, 2)}×`).join(', ')}).` +
         ` Twin probe (\`twinProbe\`: a loop bound by the floating-point units on both vCPUs at once, over its time alone; 1.00× is two independent cores, ~2× two hyperthreads of one core) ` +
-        `before the run ${m.probes.map((p) => `${f(p.twin.throughput, 2)}×`).join(', after it ')} (a latency-bound loop: ${m.probes.map((p) => `${f(p.twin.latency, 2)}×`).join(', ')}).`
+        `before the run ${m.probes.map((p) => `${f(p.twin.throughput, 2)}×`).join(', after it ')} (a latency-bound loop: ${m.probes.map((p) => `${f(p.twin.latency, 2)}×`).join(', ')}; the throughput-bound loop alone: ${m.probes.map((p) => `${f(p.twin.aloneMs, 1)} ms`).join(', ')}, slower when the core's other hyperthread runs someone else's work).`
       : '');
   return others > 5
     ? [`> **Warning: the machine was shared** — ${line} Timings are disturbed; re-run on a quiet machine before drawing conclusions.`, '']
