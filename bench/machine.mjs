@@ -147,7 +147,7 @@ export function cacheProbe(rounds = 15) {
   return { registers: medianOverBest(times.registers), cache: medianOverBest(times.cache) };
 }
 
-/** Iterations of each `twinProbe` loop: about 25–31 ms alone on the 2-vCPU machine weft is measured on. */
+/** Iterations of each `twinProbe` loop: 25–33 ms alone on the 2-vCPU machine weft is measured on. */
 const TWIN_ITERATIONS = { latency: 1.5e7, throughput: 1.1e8 };
 
 /**
@@ -160,7 +160,7 @@ const TWIN_ITERATIONS = { latency: 1.5e7, throughput: 1.1e8 };
  * loop stays near 1 (they share the core's units, not its time); if they shared time instead,
  * both would. Also `aloneMs`, the throughput loop's median time alone: compared between runs
  * on one machine, a slower figure means the core's other hyperthread was busy with work not
- * ours. A snapshot, like the cache probe.
+ * ours, or the core ran at a lower clock. A snapshot, like the cache probe.
  */
 export async function twinProbe(rounds = 8) {
   const workers = [0, 1].map(() => new Worker(new URL('./twin-loops.mjs', import.meta.url)));
