@@ -2,7 +2,7 @@
 // own time, so the time excludes the message's trip.
 import { parentPort } from 'node:worker_threads';
 
-export const LOOPS = {
+const LOOPS = {
   // One chain of dependent multiply-adds: bound by latency, so it leaves a core's execution
   // units mostly idle for whatever shares the core.
   latency: (n) => {
@@ -28,7 +28,7 @@ export const LOOPS = {
   },
 };
 
-parentPort?.on('message', ({ loop, n }) => {
+parentPort.on('message', ({ loop, n }) => {
   const t0 = performance.now();
   const value = LOOPS[loop](n);
   parentPort.postMessage({ ms: performance.now() - t0, value });
