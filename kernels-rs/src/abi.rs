@@ -54,9 +54,10 @@ pub struct Job {
     /// Offset 104: scalar result, written by `weft_finish` (reductions).
     pub result: f64,
     /// Offset 112: threads expected to work on this call (those running tasks and leases leave
-    /// it when it starts, the caller included, at most its `threads` limit); written by the caller before `weft_plan`. Others
-    /// may join later while chunks are left. Kernels whose best cut depends on it (sgemm: fewer,
-    /// larger tiles pack less) plan for it; no result may depend on it.
+    /// it when it starts, the caller included, at most its `threads` limit); written by the
+    /// caller before `weft_plan`. Others may join later while chunks are left. Kernels whose best
+    /// cut depends on it (sgemm: fewer, larger tiles pack less) plan for it; no result may depend
+    /// on it.
     pub threads: u32,
 }
 
